@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+/** The environment this service reads, with defaults that make a local run work. */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Unset means real AWS; `npm start` and the tests point it at DynamoDB Local. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  TABLE_NAME: z.string().min(3).max(255).default('timeline-search'),
+  /** Comma-separated bearer keys allowed to write. */
+  API_KEYS: commaList,
+  /** In AWS the write keys live in Secrets Manager; the secret holds the same comma-separated list. */
+  API_KEYS_SECRET_ARN: z.string().optional(),
+  /** Comma-separated browser origins allowed by CORS; `*` allows any origin (reads carry no credentials). */
+  CORS_ORIGINS: commaList.transform((origins) => (origins.length ? origins : ['*'])),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads and validates the configuration once; a bad value stops the process with the variable named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

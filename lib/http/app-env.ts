@@ -1,0 +1,2 @@
+/** Hono environment of this API (no per-request variables yet). */
+export type AppEnv = { Variables: Record<string, never> };

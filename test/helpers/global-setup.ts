@@ -1,0 +1,29 @@
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/dynamodb-local';
+import { createDynamoClient } from '../../lib/dynamo-client';
+import { ensureTable } from '../../lib/table';
+
+/** Table every integration test shares; each test file writes to its own timelines. */
+export const TEST_TABLE = 'timeline-search-test';
+
+let engine: DynamoDbLocal | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  engine = await startDynamoDbLocal();
+  const client = createDynamoClient({ DYNAMODB_ENDPOINT: engine.endpoint, AWS_REGION: 'us-east-1' });
+  await ensureTable(client, TEST_TABLE);
+  client.destroy();
+  project.provide('dynamodbEndpoint', engine.endpoint);
+  project.provide('tableName', TEST_TABLE);
+}
+
+export async function teardown(): Promise<void> {
+  await engine?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+    tableName: string;
+  }
+}
