@@ -6,6 +6,9 @@ import { ensureTable } from '../../lib/table';
 /** Table every integration test shares; each test file writes to its own timelines. */
 export const TEST_TABLE = 'timeline-search-test';
 
+// The lock file pins an SDK that supports Node 20; its notice about future releases is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 let engine: DynamoDbLocal | undefined;
 
 export async function setup(project: TestProject): Promise<void> {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../lib/app';
 import { testConfig, uniqueTimeline } from '../../helpers/dynamo';
 import { call } from '../../helpers/http';
