@@ -8,6 +8,10 @@ import { loadConfig, type Config } from './config';
 import { createDynamoClient } from './dynamo-client';
 import { EventStore } from './event-store';
 import { addEventRoutes } from './http/event-routes';
+import { addSearchRoutes } from './http/search-routes';
+import { SearchIndexer } from './search/indexer';
+import { SearchService } from './search/search-service';
+import { ShardStore } from './search/shard-store';
 import { errorResponse, problem, validationProblem } from './http/problem';
 import type { AppEnv } from './http/app-env';
 
@@ -27,6 +31,8 @@ export function createApp(options: AppOptions = {}) {
   const client = options.client ?? createDynamoClient(config);
   const apiKeys = options.apiKeys ?? apiKeysFromConfig(config);
   const store = new EventStore(client, config.TABLE_NAME);
+  const shards = new ShardStore(client, config.TABLE_NAME);
+  const search = new SearchService(shards);
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
@@ -43,6 +49,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   addEventRoutes(app, store);
+  addSearchRoutes(app, { search, shards, events: store, indexer: new SearchIndexer(shards) });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

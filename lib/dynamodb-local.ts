@@ -78,7 +78,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       String(port),
       ...storage,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // DynamoDB Local drops a metadata file in its working directory; keep it out of the project.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dbPath ?? tmpdir() },
   );
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilListening(endpoint, child);

@@ -169,8 +169,8 @@ export class EventStore {
     return { events, ...(more ? { nextCursor: encodeCursor({ decade: decades[position]!.decade, after: startKey }) } : {}) };
   }
 
-  /** Every event of a timeline, in pages, for rebuilding the index from the source of truth. */
-  async *allEvents(timeline: string): AsyncGenerator<TimelineEvent[]> {
+  /** Every event of a timeline with its revision, in pages, for rebuilding the index from the source of truth. */
+  async *allEvents(timeline: string): AsyncGenerator<{ event: TimelineEvent; rev: number }[]> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.client.send(
@@ -181,7 +181,10 @@ export class EventStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      yield (out.Items ?? []).map((item) => stripStorage(unmarshall(item) as StoredEvent));
+      yield (out.Items ?? []).map((item) => {
+        const stored = unmarshall(item) as StoredEvent;
+        return { event: stripStorage(stored), rev: stored.rev };
+      });
       startKey = out.LastEvaluatedKey;
     } while (startKey);
   }

@@ -1,0 +1,268 @@
+import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
+import type { SearchField, ShardDoc, ShardReader } from './shard';
+import { analyze } from './text';
+
+/** BM25+ parameters (MiniSearch's defaults unless tuned). */
+export interface Bm25Params {
+  k: number;
+  b: number;
+  d: number;
+}
+
+/** How matches are ranked. */
+export interface RankingOptions {
+  bm25: Bm25Params;
+  /** Multiplier per field; a word in the title counts more than one in the text. */
+  boosts: Record<SearchField, number>;
+}
+
+/** Ranking used by the API; the benchmark measures it on BEIR SciFact. */
+export const DEFAULT_RANKING: RankingOptions = {
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+  boosts: { title: 2, text: 1, tags: 1.5, places: 1.5, people: 1.5 },
+};
+
+/** What to find among the loaded shards. */
+export interface EngineQuery {
+  plan?: PlanNode;
+  /** The query had words, but none searchable (only stop words): nothing matches. */
+  empty?: boolean;
+  fromKey: string;
+  toKey: string;
+  /** Extra conditions from query parameters, ANDed with the plan. */
+  facets: PlanNode[];
+}
+
+/** One matching document with its score and the query terms it matched. */
+export interface Match {
+  doc: ShardDoc;
+  score: number;
+  /** Fields in which a scoring term was found. */
+  fields: Set<SearchField>;
+}
+
+/**
+ * Evaluates a query over shards as one index would: term statistics (document count, average
+ * field lengths, document frequencies) are summed over the shards, so scores from different
+ * shards compare. An AND is walked from its rarest child and probes the others per document,
+ * so a common word never has its whole posting list scored; only matching documents are scored.
+ */
+export function findMatches(
+  shards: ShardReader[],
+  query: EngineQuery,
+  ranking: RankingOptions,
+): { matches: Match[]; terms: Set<string> } {
+  const terms = new Set<string>();
+  if (query.empty) return { matches: [], terms };
+  const specs = scoringSpecs(query.plan);
+  const expansions = new ExpansionCache();
+  const stats = collectStats(shards, specs, expansions);
+  const matches: Match[] = [];
+  for (const shard of shards) {
+    const context = { shard, expansions };
+    const filters = query.facets.map((facet) => docSet(facet, context));
+    const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
+    const candidates = intersect([root, ...filters], []);
+    const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
+    for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
+    for (const id of candidates) {
+      const doc = shard.docs.get(id)!;
+      if (doc.startKey > query.toKey || doc.endKey < query.fromKey) continue;
+      matches.push(scoreDoc(id, doc, shard, specs, shardExpansions, stats, ranking));
+    }
+  }
+  return { matches, terms };
+}
+
+/** Expansions are looked up once per query, shard and term: prefix and typo lookups walk the dictionary. */
+class ExpansionCache {
+  private readonly cache = new Map<ShardReader, Map<string, Expansion[]>>();
+
+  get(spec: TermSpec, shard: ShardReader): Expansion[] {
+    let byShard = this.cache.get(shard);
+    if (!byShard) this.cache.set(shard, (byShard = new Map()));
+    const key = specKey(spec);
+    let found = byShard.get(key);
+    if (!found) byShard.set(key, (found = expand(spec, shard)));
+    return found;
+  }
+}
+
+interface ShardContext {
+  shard: ShardReader;
+  expansions: ExpansionCache;
+}
+
+/** A set of documents of one shard that can be walked or probed. */
+interface DocSet {
+  /** Upper bound of the size, to choose which set to walk. */
+  size: number;
+  has(doc: number): boolean;
+  docs(): Iterable<number>;
+}
+
+function docSet(node: PlanNode, context: ShardContext): DocSet {
+  const { shard } = context;
+  switch (node.type) {
+    case 'term':
+      return termSet(node.spec, context);
+    case 'phrase':
+      return phraseSet(node.specs, node.fields, context);
+    case 'facet':
+      return materialized(new Set(shard.facetDocs(node.field, node.value)));
+    case 'and': {
+      const positives = node.children.filter((child) => child.type !== 'not').map((child) => docSet(child, context));
+      const negatives = node.children.flatMap((child) => (child.type === 'not' ? [docSet(child.child, context)] : []));
+      return materialized(new Set(intersect(positives, negatives)));
+    }
+    case 'or': {
+      const union = new Set<number>();
+      for (const child of node.children) for (const doc of docSet(child, context).docs()) union.add(doc);
+      return materialized(union);
+    }
+    case 'not':
+      // The parser never lets a NOT stand alone; inside an AND it is handled above.
+      return materialized(new Set());
+    case 'none':
+      return materialized(new Set());
+  }
+}
+
+/** Walks the smallest set and keeps documents every other set has and no excluded set has. */
+function intersect(positives: DocSet[], negatives: DocSet[]): number[] {
+  const ordered = [...positives].sort((a, b) => a.size - b.size);
+  const [smallest, ...rest] = ordered;
+  if (!smallest) return [];
+  const kept: number[] = [];
+  for (const doc of smallest.docs()) {
+    if (rest.every((set) => set.has(doc)) && !negatives.some((set) => set.has(doc))) kept.push(doc);
+  }
+  return kept;
+}
+
+function termSet(spec: TermSpec, { shard, expansions }: ShardContext): DocSet {
+  const maps = expansions.get(spec, shard).flatMap((expansion) => fieldMaps(expansion, spec.fields, shard));
+  if (maps.length === 1) {
+    const [only] = maps;
+    return { size: only!.size, has: (doc) => only!.has(doc), docs: () => only!.keys() };
+  }
+  return {
+    size: maps.reduce((sum, map) => sum + map.size, 0),
+    has: (doc) => maps.some((map) => map.has(doc)),
+    docs: () => new Set(maps.flatMap((map) => [...map.keys()])),
+  };
+}
+
+/** Documents holding every word of the phrase, then checked for the words side by side. */
+function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: ShardContext): DocSet {
+  const { shard } = context;
+  const words = specs.map((spec) => termSet(spec, context));
+  const terms = specs.map((spec) => spec.term);
+  const adjacent = (doc: number) => {
+    const stored = shard.docs.get(doc)!;
+    return fields.some((field) => containsSequence(analyze(fieldText(stored, field)), terms));
+  };
+  const ordered = [...words].sort((a, b) => a.size - b.size);
+  return {
+    size: ordered[0]?.size ?? 0,
+    has: (doc) => words.every((set) => set.has(doc)) && adjacent(doc),
+    docs: () => intersect(words, []).filter(adjacent),
+  };
+}
+
+function allDocs(shard: ShardReader): DocSet {
+  return { size: shard.documentCount, has: (doc) => shard.docs.has(doc), docs: () => shard.docs.keys() };
+}
+
+function materialized(set: Set<number>): DocSet {
+  return { size: set.size, has: (doc) => set.has(doc), docs: () => set };
+}
+
+function fieldMaps(expansion: Expansion, fields: readonly SearchField[], shard: ShardReader): Map<number, number>[] {
+  return fields.flatMap((field) => {
+    const map = expansion.postings.get(shard.fieldIds[field]!);
+    return map && map.size ? [map] : [];
+  });
+}
+
+/** Statistics of the loaded shards taken together, as one index over the same documents would have them. */
+interface CorpusStats {
+  documentCount: number;
+  avgFieldLength: Record<SearchField, number>;
+  /** Document frequency of an indexed term per field, summed over shards. */
+  frequency: Map<string, Record<string, number>>;
+}
+
+function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: ExpansionCache): CorpusStats {
+  const documentCount = shards.reduce((sum, shard) => sum + shard.documentCount, 0);
+  const totals: Record<string, number> = {};
+  const frequency = new Map<string, Record<string, number>>();
+  for (const shard of shards) {
+    for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
+      totals[field] = (totals[field] ?? 0) + (shard.avgFieldLength[fieldId] ?? 0) * shard.documentCount;
+    }
+    for (const spec of specs) {
+      for (const { term, postings } of expansions.get(spec, shard)) {
+        const counts = frequency.get(term) ?? {};
+        for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
+          counts[field] = (counts[field] ?? 0) + (postings.get(fieldId)?.size ?? 0);
+        }
+        frequency.set(term, counts);
+      }
+    }
+  }
+  const avgFieldLength = Object.fromEntries(Object.entries(totals).map(([field, total]) => [field, documentCount ? total / documentCount : 0]));
+  return { documentCount, avgFieldLength: avgFieldLength as Record<SearchField, number>, frequency };
+}
+
+function scoreDoc(
+  id: number,
+  doc: ShardDoc,
+  shard: ShardReader,
+  specs: TermSpec[],
+  expansions: Expansion[][],
+  stats: CorpusStats,
+  ranking: RankingOptions,
+): Match {
+  let score = 0;
+  let matchedTerms = 0;
+  const fields = new Set<SearchField>();
+  specs.forEach((spec, i) => {
+    let matched = false;
+    for (const expansion of expansions[i]!) {
+      const df = stats.frequency.get(expansion.term)!;
+      for (const field of spec.fields) {
+        const fieldId = shard.fieldIds[field]!;
+        const tf = expansion.postings.get(fieldId)?.get(id);
+        if (!tf) continue;
+        matched = true;
+        fields.add(field);
+        const length = doc.fieldLength[fieldId] ?? 0;
+        score += expansion.weight * ranking.boosts[field] * bm25(tf, df[field]!, stats.documentCount, length, stats.avgFieldLength[field], ranking.bm25);
+      }
+    }
+    if (matched) matchedTerms += 1;
+  });
+  // MiniSearch multiplies by the number of query terms matched, favouring documents that match more of an OR.
+  return { doc, score: score * Math.max(matchedTerms, 1), fields };
+}
+
+/** BM25+ as MiniSearch computes it. */
+function bm25(tf: number, df: number, n: number, length: number, avgLength: number, { k, b, d }: Bm25Params): number {
+  const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength)));
+}
+
+function fieldText(doc: ShardDoc, field: SearchField): string {
+  const value = doc[field];
+  return Array.isArray(value) ? value.join('\n') : value;
+}
+
+function containsSequence(haystack: string[], needle: string[]): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
+    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+

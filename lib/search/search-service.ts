@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { BadRequestError } from '../errors';
+import { countFacets, histogram } from './aggregations';
+import { searchRange, type KeyRange } from './date-range';
+import { DEFAULT_RANKING, findMatches, type Match, type RankingOptions } from './engine';
+import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
+import { planQuery, type PlanNode } from './query-plan';
+import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
+import { ShardCache, type ShardCacheOptions } from './shard-cache';
+import { StaleShardError, type ShardMeta, type ShardStore } from './shard-store';
+import { escapeHtml, snippet } from './snippets';
+
+type Sort = 'relevance' | 'date' | '-date';
+
+// Keyset position of the last hit of a page: its score or date, then its id.
+const SearchCursor = z.object({ sort: z.enum(['relevance', 'date', '-date']), key: z.union([z.number(), z.string()]), id: z.string() });
+type SearchCursor = z.infer<typeof SearchCursor>;
+
+/** Answers searches from the shards of a timeline's index, loading only those the date range needs. */
+export class SearchService {
+  private readonly cache: ShardCache;
+
+  constructor(
+    private readonly store: ShardStore,
+    private readonly ranking: RankingOptions = DEFAULT_RANKING,
+    cacheOptions: ShardCacheOptions = {},
+  ) {
+    this.cache = new ShardCache(store, cacheOptions);
+  }
+
+  /** Runs one search: parse, prune shards by date, match, aggregate, rank and page. */
+  async search(timeline: string, query: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    const parsed = parse(query.q);
+    const range = searchRange(query.from, query.to, parsed.dates);
+    const plan = parsed.root ? planQuery(parsed.root) : undefined;
+    const sort: Sort = query.sort ?? (parsed.root ? 'relevance' : 'date');
+    const cursor = query.cursor ? decodeCursor(query.cursor, SearchCursor) : undefined;
+    if (cursor && cursor.sort !== sort) throw new BadRequestError(`cursor was made for sort=${cursor.sort}, not sort=${sort}`);
+
+    const { matches, terms } = await this.match(timeline, range, {
+      plan,
+      empty: Boolean(parsed.root) && !plan,
+      facets: facetFilters(query),
+    });
+    const docs = matches.map((match) => match.doc);
+    const ordered = topAfter(matches, sort, cursor, query.limit + 1);
+    const page = ordered.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      total: matches.length,
+      hits: page.map((match) => toHit(match, (term) => terms.has(term))),
+      facets: countFacets(docs),
+      histogram: histogram(docs, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
+      ...(ordered.length > query.limit && last ? { nextCursor: encodeCursor(cursorAt(last, sort)) } : {}),
+      took: Math.round((performance.now() - started) * 100) / 100,
+    };
+  }
+
+  private async match(
+    timeline: string,
+    range: KeyRange,
+    query: { plan?: PlanNode; empty: boolean; facets: PlanNode[] },
+  ): Promise<{ matches: Match[]; terms: Set<string> }> {
+    // A shard can vanish between reading the manifest and reading its chunks; read the manifest again.
+    for (let attempt = 0; ; attempt += 1) {
+      const manifest = await this.store.getManifest(timeline);
+      const shards = Object.values(manifest?.shards ?? {}).filter((shard) => overlaps(shard, range));
+      try {
+        const readers = await this.cache.readers(timeline, shards);
+        return findMatches(readers, { ...query, fromKey: range.fromKey, toKey: range.toKey }, this.ranking);
+      } catch (error) {
+        if (!(error instanceof StaleShardError) || attempt === 3) throw error;
+      }
+    }
+  }
+}
+
+function parse(q: string): ParsedQuery {
+  try {
+    return parseQuery(q);
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) throw new BadRequestError(`q: ${error.message} (at character ${error.position + 1})`);
+    throw error;
+  }
+}
+
+function overlaps(shard: ShardMeta, range: KeyRange): boolean {
+  return shard.count > 0 && shard.minStart! <= range.toKey && shard.maxEnd! >= range.fromKey;
+}
+
+function facetFilters(query: SearchQuery): PlanNode[] {
+  return [
+    ...query.tag.map((value) => ({ type: 'facet', field: 'tags', value }) as const),
+    ...query.place.map((value) => ({ type: 'facet', field: 'places', value }) as const),
+    ...query.person.map((value) => ({ type: 'facet', field: 'people', value }) as const),
+  ];
+}
+
+/** Orders matches for the sort and keeps the `count` first after the cursor, without sorting them all. */
+function topAfter(matches: Match[], sort: Sort, cursor: SearchCursor | undefined, count: number): Match[] {
+  const compare = comparator(sort);
+  const top: Match[] = [];
+  const after = cursor ? (match: Match) => compare(match, cursorMatch(cursor)) > 0 : () => true;
+  for (const match of matches) {
+    if (!after(match)) continue;
+    if (top.length === count && compare(match, top[count - 1]!) >= 0) continue;
+    let low = 0;
+    let high = top.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compare(top[mid]!, match) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    top.splice(low, 0, match);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
+/** What ordering looks at: a score, a date and an id. */
+type Ranked = { score: number; doc: { id: string; startKey: string } };
+
+function comparator(sort: Sort): (a: Ranked, b: Ranked) => number {
+  const byId = (a: Ranked, b: Ranked) => (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0);
+  if (sort === 'relevance') return (a, b) => b.score - a.score || byId(a, b);
+  const direction = sort === 'date' ? 1 : -1;
+  return (a, b) => direction * (a.doc.startKey < b.doc.startKey ? -1 : a.doc.startKey > b.doc.startKey ? 1 : 0) || byId(a, b);
+}
+
+function cursorAt(match: Match, sort: Sort): SearchCursor {
+  return { sort, key: sort === 'relevance' ? match.score : match.doc.startKey, id: match.doc.id };
+}
+
+function cursorMatch(cursor: SearchCursor): Ranked {
+  const startKey = typeof cursor.key === 'string' ? cursor.key : '';
+  const score = typeof cursor.key === 'number' ? cursor.key : 0;
+  return { score, doc: { id: cursor.id, startKey } };
+}
+
+function toHit(match: Match, matches: (term: string) => boolean): SearchHit {
+  const { doc } = match;
+  return {
+    id: doc.id,
+    date: { start: doc.start, ...(doc.end ? { end: doc.end } : {}), precision: doc.precision, display: doc.display },
+    title: doc.title,
+    score: Math.round(match.score * 1000) / 1000,
+    tags: doc.tags,
+    places: doc.places,
+    people: doc.people,
+    titleHtml: snippet(doc.title, matches, 1000) || escapeHtml(doc.title),
+    snippet: snippet(doc.text, matches),
+    matchedFields: [...match.fields],
+  };
+}
+
