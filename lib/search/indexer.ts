@@ -6,7 +6,7 @@ import type { AsPlainObject } from 'minisearch';
 import { z } from 'zod';
 import { EVENT_PREFIX } from '../event-keys';
 import { IndexedDoc, loadMiniSearch, newMiniSearch, serializeShard, toIndexedDoc } from './shard';
-import { emptyShard, KEY_SPACE, newShardId, shardFor, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
+import { emptyShard, KEY_SPACE, newShardId, shardFor, StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 
 /** A change to apply to a timeline's index. */
 export type IndexOp =
@@ -127,13 +127,20 @@ export class SearchIndexer {
 
   /** Returns whether the shard's changes were committed (false: another indexer won; retry). */
   private async applyToShard(timeline: string, shard: ShardMeta, ops: IndexOp[]): Promise<boolean> {
-    const index = await this.load(timeline, shard);
+    let index: MiniSearch<IndexedDoc>;
+    try {
+      index = await this.load(timeline, shard);
+    } catch (error) {
+      // Another indexer replaced this version between our manifest read and our chunk read.
+      if (error instanceof StaleShardError) return false;
+      throw error;
+    }
     if (!applyOps(index, ops)) return true;
     const json = index.toJSON();
     const docs = storedDocs(json);
-    const halves = docs.length > this.options.maxShardDocs ? splitInTwo(docs, shard) : undefined;
-    const next = halves
-      ? await Promise.all(halves.map(({ from, to, docs: part }) => this.writeNew(timeline, { ...emptyShard(from, to), id: newShardId() }, part)))
+    const parts = docs.length > this.options.maxShardDocs ? splitShard(docs, shard, this.options.maxShardDocs) : undefined;
+    const next = parts
+      ? await Promise.all(parts.map(({ from, to, docs: part }) => this.writeNew(timeline, { ...emptyShard(from, to), id: newShardId() }, part)))
       : [await this.write(timeline, { ...shard, version: shard.version + 1 }, index, json)];
     const committed = await this.store.commitShard(timeline, shard, next);
     this.cache.delete(cacheKey(timeline, shard.id));
@@ -141,7 +148,7 @@ export class SearchIndexer {
       await Promise.all(next.map((meta) => this.store.deleteShard(timeline, meta)));
       return false;
     }
-    if (!halves) this.cache.set(cacheKey(timeline, shard.id), { version: shard.version + 1, index });
+    if (!parts) this.cache.set(cacheKey(timeline, shard.id), { version: shard.version + 1, index });
     await this.store.deleteShard(timeline, shard);
     return true;
   }
@@ -200,17 +207,20 @@ function groupByShard(manifest: Manifest, ops: IndexOp[]): Map<string, { shard: 
   return groups;
 }
 
-/** Splits at the median start date, so each half keeps whole days; a shard of one single date cannot split. */
-function splitInTwo(docs: IndexedDoc[], shard: ShardMeta): { from: string; to: string; docs: IndexedDoc[] }[] | undefined {
-  const sorted = [...docs].sort((a, b) => a.startKey.localeCompare(b.startKey));
-  const middle = sorted[Math.floor(sorted.length / 2)]!.startKey;
-  const left = sorted.filter((doc) => doc.startKey < middle);
-  const right = sorted.filter((doc) => doc.startKey >= middle);
-  if (left.length === 0) return undefined;
-  return [
-    { from: shard.from, to: middle, docs: left },
-    { from: middle, to: shard.to, docs: right },
-  ];
+/**
+ * Splits an overgrown shard into parts of about three quarters of the limit (so they can grow
+ * before splitting again), cut between dates; a shard of one single date cannot split.
+ */
+function splitShard(docs: IndexedDoc[], shard: ShardMeta, maxDocs: number): { from: string; to: string; docs: IndexedDoc[] }[] | undefined {
+  const sorted = [...docs].sort((a, b) => a.startKey.localeCompare(b.startKey) || a.id.localeCompare(b.id));
+  const parts = Math.ceil(sorted.length / Math.max(1, Math.floor(maxDocs * 0.75)));
+  const groups = splitByKey(sorted, Math.ceil(sorted.length / parts));
+  if (groups.length < 2) return undefined;
+  return groups.map((group, i) => ({
+    from: i === 0 ? shard.from : group[0]!.startKey,
+    to: i === groups.length - 1 ? shard.to : groups[i + 1]![0]!.startKey,
+    docs: group,
+  }));
 }
 
 /** Cuts date-sorted documents into groups of about `size`, never separating equal start keys. */
@@ -240,8 +250,9 @@ function isEventRecord(record: DynamoDBRecord): boolean {
 function toOps(record: DynamoDBRecord): { success: true; timeline: string; ops: IndexOp[] } | { success: false; error: string } {
   const oldImage = record.dynamodb?.OldImage ? StreamImage.safeParse(fromStreamImage(record.dynamodb.OldImage)) : undefined;
   const newImage = record.dynamodb?.NewImage ? StreamImage.safeParse(fromStreamImage(record.dynamodb.NewImage)) : undefined;
-  if (oldImage && !oldImage.success) return { success: false, error: oldImage.error.message };
-  if (newImage && !newImage.success) return { success: false, error: newImage.error.message };
+  for (const image of [oldImage, newImage]) {
+    if (image && !image.success) return { success: false, error: image.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  }
   const before = oldImage?.data;
   const after = record.eventName === 'REMOVE' ? undefined : newImage?.data;
   const timeline = after?.timeline ?? before?.timeline;

@@ -22,8 +22,8 @@ export const IndexedDoc = z.object({
   end: z.string().optional(),
   precision: z.enum(Precision),
   display: z.string(),
-  startKey: z.string().length(19),
-  endKey: z.string().length(19),
+  startKey: z.string().length(20),
+  endKey: z.string().length(20),
   rev: z.number().int(),
 });
 export type IndexedDoc = z.infer<typeof IndexedDoc>;
