@@ -37,11 +37,11 @@ function read<T>(parse: () => T, name: string, value: string): T {
 }
 
 function dayBefore(key: string): string {
-  return key === MIN_SORT_KEY ? key : `${shiftKeyByDays(key, -1).slice(0, 11)}23:59:59`;
+  return key === MIN_SORT_KEY ? key : `${shiftKeyByDays(key, -1).slice(0, 11)}T23:59:59`;
 }
 
 function dayAfter(key: string): string {
-  return key === MAX_SORT_KEY ? key : `${shiftKeyByDays(key, 1).slice(0, 11)}00:00:00`;
+  return key === MAX_SORT_KEY ? key : `${shiftKeyByDays(key, 1).slice(0, 11)}T00:00:00`;
 }
 
 const min = (a: string, b: string) => (a < b ? a : b);

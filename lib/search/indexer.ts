@@ -17,11 +17,11 @@ export type IndexOp =
 export interface IndexerOptions {
   /** Split a shard above this many events; loading one stays well under 100 ms. @default 3000 */
   readonly maxShardDocs?: number;
-  /** Attempts per shard when other indexers keep winning the race. @default 10 */
+  /** Attempts per shard when other indexers keep winning the race. @default 30 */
   readonly maxAttempts?: number;
 }
 
-const DEFAULTS = { maxShardDocs: 3000, maxAttempts: 10 } satisfies Required<IndexerOptions>;
+const DEFAULTS = { maxShardDocs: 3000, maxAttempts: 30 } satisfies Required<IndexerOptions>;
 
 /** The event attributes the index needs from a stream image; anything else in the item is ignored. */
 const StreamImage = z.object({
@@ -99,6 +99,7 @@ export class SearchIndexer {
     let pending = ops;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt === this.options.maxAttempts) throw new Error(`gave up on ${timeline} after ${attempt} conflicting attempts`);
+      // Full jitter, capped at about a second: racing indexers spread out instead of colliding again.
       if (attempt > 0) await new Promise((wake) => setTimeout(wake, Math.random() * 20 * 2 ** Math.min(attempt, 6)));
       const manifest = (await this.store.getManifest(timeline, true)) ?? (await this.store.createManifest(timeline));
       const byShard = groupByShard(manifest, pending);
@@ -242,7 +243,8 @@ function cacheKey(timeline: string, shardId: string): string {
   return `${timeline}#${shardId}`;
 }
 
-function isEventRecord(record: DynamoDBRecord): boolean {
+/** Whether a stream record is about an event item (index items share the table). */
+export function isEventRecord(record: DynamoDBRecord): boolean {
   return record.dynamodb?.Keys?.sk?.S?.startsWith(EVENT_PREFIX) ?? false;
 }
 

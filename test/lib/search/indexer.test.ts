@@ -89,7 +89,8 @@ describe('SearchIndexer', () => {
         Array.from({ length: 5 }, (_, i) => input(`r${round}-${i}`, '2022-06-21', `race ${round} ${i}`)),
       );
       const records = await Promise.all(batches.map((batch) => writeAndRecord(timeline, batch)));
-      await Promise.all(records.map((batch, round) => (round % 2 ? a : b).handle(streamEvent(batch))));
+      const results = await Promise.all(records.map((batch, round) => (round % 2 ? a : b).handle(streamEvent(batch))));
+      expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
       const result = await search(timeline, { q: 'race', limit: '100' });
       expect(result.total).toBe(50);
       const manifest = (await shards.getManifest(timeline))!;
