@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   await ensureTable(client, config.TABLE_NAME);
   const indexer = startLocalIndexer(config);
   const loaded = await loadDemoTimeline(new EventStore(client, config.TABLE_NAME));
+  // Serve once the demo timeline is indexed, so the first search already finds it.
+  await indexer.drain(60_000);
 
   const app = createApp({ config, client });
   app.use('/*', serveStatic({ root: join(root, 'web') }));

@@ -114,3 +114,27 @@ describe('event routes', () => {
     });
   });
 });
+
+describe('CORS', () => {
+  const restricted = createApp({ config: testConfig({ CORS_ORIGINS: 'https://news.example.org,https://history.example.org' }) });
+
+  it('answers a preflight from an allowed origin with that origin', async () => {
+    const response = await restricted.request('/v1/timelines/x/events', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://news.example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://news.example.org');
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+  });
+
+  it('gives no CORS grant to an origin that is not configured', async () => {
+    const response = await restricted.request('/health', { headers: { origin: 'https://evil.example.com' } });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows any origin by default, for public reads', async () => {
+    const response = await app.request('/health', { headers: { origin: 'https://anyone.example.com' } });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
