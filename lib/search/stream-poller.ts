@@ -79,7 +79,8 @@ interface Outcome {
  * and hands the same events to the same handler, for local runs and tests where no Lambda exists.
  *
  * @example
- * const poller = new StreamPoller({ client, tableName, handler, filter: (r) => r.dynamodb?.Keys?.sk?.S?.startsWith('EV#') ?? false });
+ * const events = (record: DynamoDBRecord) => record.dynamodb?.Keys?.sk?.S?.startsWith('EV#') ?? false;
+ * const poller = new StreamPoller({ client, tableName, handler, filter: events });
  * poller.start();
  * await poller.drain();
  */
@@ -116,7 +117,9 @@ export class StreamPoller {
     if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_BATCH_SIZE)) {
       throw new RangeError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
     }
-    if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) throw new RangeError(`maxRetries must be 0 or more, got ${maxRetries}`);
+    if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+      throw new RangeError(`maxRetries must be an integer of 0 or more, got ${maxRetries}`);
+    }
   }
 
   /** Starts polling in the background; a poller runs once, so start it again only after building a new one. */
@@ -257,9 +260,8 @@ export class StreamPoller {
   private async pollOnce(shard: ShardState): Promise<boolean> {
     const started = this.tick();
     shard.iterator ??= await this.iteratorFor(shard);
-    const page: GetRecordsOutput = shard.iterator
-      ? await this.options.client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize }), this.http)
-      : {};
+    const request = new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize });
+    const page: GetRecordsOutput = shard.iterator ? await this.options.client.send(request, this.http) : {};
     const records = page.Records ?? [];
     if (records.length > 0) {
       const events = records.map((record) => toLambdaRecord(record, shard.streamArn));
@@ -268,7 +270,7 @@ export class StreamPoller {
     }
     // DynamoDB Local fills a page up to the Limit when it can, so a short page reached the end of the shard; counting
     // short pages, not only empty ones, keeps drain() from chasing a table that other writers never let go quiet.
-    if (records.length === 0) shard.caughtUpAt = started;
+    if (records.length < this.options.batchSize) shard.caughtUpAt = started;
     shard.iterator = page.NextShardIterator;
     // No next iterator means the shard is closed and read to its end.
     if (!shard.iterator) shard.status = 'done';
@@ -337,7 +339,9 @@ export class StreamPoller {
       const ids = failures.map((failure) => failure.itemIdentifier);
       const positions = ids.map((id) => batch.findIndex((record) => record.dynamodb?.SequenceNumber === id));
       // Lambda fails the whole batch when an identifier matches no record.
-      if (positions.includes(-1)) return { done: 0, error: new Error(`batchItemFailures names unknown records: ${ids.join(', ')}`) };
+      if (positions.includes(-1)) {
+        return { done: 0, error: new Error(`batchItemFailures names records not in the batch: ${ids.join(', ')}`) };
+      }
       return { done: Math.min(...positions), reported: true };
     } catch (error) {
       return { done: 0, error };
@@ -348,7 +352,8 @@ export class StreamPoller {
     try {
       await this.options.onFailure([record], error);
     } catch (failure) {
-      log('onFailure threw; the record is skipped anyway', { sequenceNumber: record.dynamodb?.SequenceNumber, error: describe(failure) });
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      log('onFailure threw; the record is skipped anyway', { sequenceNumber, error: describe(failure) });
     }
   }
 }

@@ -191,7 +191,8 @@ describe('StreamPoller', () => {
       const poller = await startPoller({ handler: seen.handler, filter: eventsOf(pk), idleDelayMs: 0 });
       const noise = ownPk();
       let writing = true;
-      const writers = [1, 2, 3, 4].map(async (writer) => {
+      // Enough concurrent writers that hardly any GetRecords comes back empty.
+      const writers = Array.from({ length: 16 }, async (_, writer) => {
         for (let n = 0; writing; n++) await put(noise, `EV#${writer}-${n}`);
       });
       try {
