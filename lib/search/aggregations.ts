@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { autoInterval, bucketOf, fitsInterval, Interval, pointFromSortKey, Precision, type Bucket } from '../dates';
+import { autoInterval, bucketOf, dayNumber, fitsInterval, Interval, pointFromSortKey, Precision, type Bucket } from '../dates';
 import { shiftKeyByDays } from '../date-keys';
 import type { IndexedDoc } from './shard';
 
@@ -51,15 +51,14 @@ export function histogram(docs: readonly IndexedDoc[], range: { fromKey?: string
   const buckets = new Map<string, Bucket & { count: number }>();
   const coarse = new Map<string, Bucket & { count: number; precision: Precision }>();
   for (const doc of docs) {
-    const point = pointOf(doc);
     if (fitsInterval(doc.precision, chosen)) {
       const fast = fastKey(doc.startKey, chosen);
-      const entry = buckets.get(fast) ?? { ...bucketOf(point, chosen), count: 0 };
+      const entry = buckets.get(fast) ?? { ...bucketOf(pointOf(doc), chosen), count: 0 };
       entry.count += 1;
       buckets.set(fast, entry);
     } else {
       const key = `${doc.precision}:${doc.startKey.slice(0, doc.precision === 'year' ? 5 : 8)}`;
-      const entry = coarse.get(key) ?? { ...bucketOf(point, doc.precision), count: 0, precision: doc.precision };
+      const entry = coarse.get(key) ?? { ...bucketOf(pointOf(doc), doc.precision), count: 0, precision: doc.precision };
       entry.count += 1;
       coarse.set(key, entry);
     }
@@ -101,8 +100,11 @@ function fastKey(startKey: string, interval: Interval): string {
       return startKey.slice(0, 8);
     case 'year':
       return startKey.slice(0, 5);
-    case 'week':
-      return bucketOf(pointFromSortKey(startKey), 'week').key;
+    case 'week': {
+      const day = dayNumber(Number(startKey.slice(0, 5)) - 10_000, Number(startKey.slice(6, 8)), Number(startKey.slice(9, 11)));
+      // Weeks start on Monday; 1970-01-01 (day 0) was a Thursday.
+      return String(day - ((((day + 3) % 7) + 7) % 7));
+    }
     default: {
       const size = { decade: 10, century: 100, millennium: 1000 }[interval];
       return String(Math.floor((Number(startKey.slice(0, 5)) - 10_000) / size));
