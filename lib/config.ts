@@ -14,7 +14,7 @@ const commaList = z
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Unset means real AWS; `npm start` and the tests point it at DynamoDB Local. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8000' }).optional(),
   AWS_REGION: z.string().default('us-east-1'),
   TABLE_NAME: z.string().min(3).max(255).default('timeline-search'),
   /** Comma-separated bearer keys allowed to write. */

@@ -26,3 +26,27 @@ function dayOfKey(key: string): number {
   const { year, month, day } = pointFromSortKey(key);
   return dayNumber(year, month, day);
 }
+
+/** The sort key one second earlier (the end of everything before an instant or a period). */
+export function secondBefore(key: string): string {
+  return shiftSeconds(key, -1);
+}
+
+/** The sort key one second later (the start of everything after an instant or a period). */
+export function secondAfter(key: string): string {
+  return shiftSeconds(key, 1);
+}
+
+// Stepping past the supported years yields a key outside them, so a range beyond them is empty.
+function shiftSeconds(key: string, step: -1 | 1): string {
+  const [hours, minutes, seconds] = key.slice(12).split(':').map(Number) as [number, number, number];
+  const total = hours * 3600 + minutes * 60 + seconds + step;
+  if (total >= 0 && total < 86_400) return `${key.slice(0, 12)}${clock(total)}`;
+  if (key === MIN_SORT_KEY) return '00000-12-31T23:59:59';
+  if (key === MAX_SORT_KEY) return '20000-01-01T00:00:00';
+  return `${shiftKeyByDays(key, step).slice(0, 12)}${step < 0 ? '23:59:59' : '00:00:00'}`;
+}
+
+function clock(total: number): string {
+  return [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60].map((n) => String(n).padStart(2, '0')).join(':');
+}

@@ -47,7 +47,7 @@ const IsoDateText = z
     example: '2022-06-21',
   });
 
-const DateObjectInput = z.object({
+const DateObjectInput = z.strictObject({
   start: IsoDateText,
   end: IsoDateText.optional().openapi({ description: 'Last moment of a span, inclusive, at its own precision.' }),
   precision: z.enum(Precision).optional().openapi({ description: 'Defaults to the precision of `start` as written.' }),
@@ -71,12 +71,18 @@ export const EventDate = z
 export type EventDate = z.infer<typeof EventDate>;
 
 const shortText = z.string().trim().min(1).max(EVENT_LIMITS.listItemLength);
-const list = z.array(shortText).max(EVENT_LIMITS.listItems).default([]);
+// A value listed twice is kept once, so facet counts never exceed the number of events.
+const list = z
+  .array(shortText)
+  .max(EVENT_LIMITS.listItems)
+  .default([])
+  .transform((values) => [...new Set(values)]);
 
 /** Where an event was reported. */
 export const Source = z
-  .object({
-    url: z.url().max(EVENT_LIMITS.urlLength),
+  .strictObject({
+    // Only web links: a javascript: or data: URL would run script in a frontend that links sources.
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(EVENT_LIMITS.urlLength),
     title: shortText.optional(),
     publisher: shortText.optional(),
     publishedAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),

@@ -5,6 +5,7 @@ import type { EventInput, TimelineEvent } from './event-schema';
 export function deriveEventId(input: Pick<EventInput, 'date' | 'title'>): string {
   const slug = input.title
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -33,7 +33,11 @@ const MAX_FILLED_BUCKETS = 500;
 export function countFacets(docs: readonly IndexedDoc[], limit = FACET_LIMIT): Facets {
   const count = (field: 'tags' | 'places' | 'people') => {
     const counts = new Map<string, number>();
-    for (const doc of docs) for (const value of doc[field]) counts.set(value, (counts.get(value) ?? 0) + 1);
+    for (const doc of docs) {
+      const values = doc[field];
+      // The schema keeps list values unique; events stored before it did may still repeat one.
+      for (const value of values.length > 1 ? new Set(values) : values) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
     return [...counts]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, limit)

@@ -1,6 +1,6 @@
 import { parsePeriod, parseRangeBound } from '../date-words';
 import { MAX_SORT_KEY, MIN_SORT_KEY } from '../dates';
-import { shiftKeyByDays } from '../date-keys';
+import { secondAfter, secondBefore } from '../date-keys';
 import { BadRequestError } from '../errors';
 import type { DateOperator } from './query-parser';
 
@@ -21,8 +21,8 @@ export function searchRange(from: string | undefined, to: string | undefined, op
   let toKey = to ? read(() => parseRangeBound(to, 'to').key, 'to', to) : MAX_SORT_KEY;
   for (const { op, value } of operators) {
     const period = read(() => parsePeriod(value), `${op}:`, value);
-    if (op === 'before' || op === 'during') toKey = min(toKey, op === 'before' ? dayBefore(period.from.key) : period.to.key);
-    if (op === 'after' || op === 'during') fromKey = max(fromKey, op === 'after' ? dayAfter(period.to.key) : period.from.key);
+    if (op === 'before' || op === 'during') toKey = min(toKey, op === 'before' ? secondBefore(period.from.key) : period.to.key);
+    if (op === 'after' || op === 'during') fromKey = max(fromKey, op === 'after' ? secondAfter(period.to.key) : period.from.key);
   }
   if (fromKey > toKey) throw new BadRequestError('the date range is empty: its start comes after its end');
   return { fromKey, toKey, open: { from: fromKey === MIN_SORT_KEY, to: toKey === MAX_SORT_KEY } };
@@ -34,14 +34,6 @@ function read<T>(parse: () => T, name: string, value: string): T {
   } catch (error) {
     throw new BadRequestError(`${name} "${value}": ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function dayBefore(key: string): string {
-  return key === MIN_SORT_KEY ? key : `${shiftKeyByDays(key, -1).slice(0, 11)}T23:59:59`;
-}
-
-function dayAfter(key: string): string {
-  return key === MAX_SORT_KEY ? key : `${shiftKeyByDays(key, 1).slice(0, 11)}T00:00:00`;
 }
 
 const min = (a: string, b: string) => (a < b ? a : b);
