@@ -82,7 +82,8 @@ export class EventStore {
       const before = existing.get(input.id!);
       const hash = contentHash(input);
       if (before?.hash === hash) {
-        result.unchanged.push(stripStorage(before));
+        // Same hash, same content: the stored event is this input with its stored times.
+        result.unchanged.push(toTimelineEvent(timeline, input, before.updatedAt, before));
         continue;
       }
       const item = toStored(toTimelineEvent(timeline, input, now, before), hash, (before?.rev ?? 0) + 1);
@@ -119,10 +120,12 @@ export class EventStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // A retry whose first attempt landed (its answer was lost) fails its own condition: finding our version means success.
+      const now = await this.getStored(timeline, item.id);
+      if (now?.rev !== item.rev || now.hash !== hash) {
         throw new ConflictError(`event "${item.id}" changed while it was being written; read it again and retry`);
       }
-      throw error;
     }
     return { event: stripStorage(item), created: !before };
   }
@@ -224,17 +227,20 @@ export class EventStore {
     return out.Item ? (unmarshall(out.Item) as StoredEvent) : undefined;
   }
 
-  private async getMany(timeline: string, ids: string[]): Promise<Map<string, StoredEvent>> {
-    const found = new Map<string, StoredEvent>();
+  /** What a batch write needs to know of the current versions; the rest of each item is not read. */
+  private async getMany(timeline: string, ids: string[]): Promise<Map<string, Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>>> {
+    const found = new Map<string, Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>>();
     const requests = ids.map((id) => marshall({ pk: keys.timeline(timeline), sk: keys.event(id) }));
     await inParallel(chunk(requests, 100), 8, (batch) =>
       retryUnprocessed(batch, async (pending) => {
         const out = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetItemCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id, #hash, rev, createdAt, updatedAt', ExpressionAttributeNames: { '#hash': 'hash' } } },
+          }),
         );
         for (const item of out.Responses?.[this.tableName] ?? []) {
-          const stored = unmarshall(item) as StoredEvent;
-          found.set(stored.id, stored);
+          const header = unmarshall(item) as Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>;
+          found.set(header.id, header);
         }
         return out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }),

@@ -15,6 +15,7 @@ import { deriveEventId } from '../lib/events';
 import { EventStore } from '../lib/event-store';
 import { startLocalIndexer } from '../lib/local-indexer';
 import { ensureTable } from '../lib/table';
+import { buildWeb, WEB_DIST_DIR, webIsStale } from './build-web';
 import { clearLocalEndpoint, saveLocalEndpoint } from './local-endpoint';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -40,7 +41,11 @@ async function main(): Promise<void> {
   await indexer.drain(60_000);
 
   const app = createApp({ config, client });
-  app.use('/*', serveStatic({ root: join(root, 'web') }));
+  if (webIsStale()) {
+    const { outdir } = await buildWeb();
+    console.log(`built the search page into ${outdir}`);
+  }
+  app.use('/*', serveStatic({ root: WEB_DIST_DIR }));
   const server = serve({ fetch: app.fetch, port: config.PORT }, ({ port }) => {
     console.log(`timeline-search on http://localhost:${port}  (DynamoDB: ${config.DYNAMODB_ENDPOINT}, table ${config.TABLE_NAME})`);
     console.log(`demo timeline "${loaded.timeline}": ${loaded.created} new, ${loaded.total} in all`);

@@ -59,17 +59,13 @@ export function findMatches(
   const stats = collectStats(shards, specs, expansions);
   const matches: Match[] = [];
   for (const shard of shards) {
-    const context = { shard, expansions };
+    const context = { shard, expansions, accept: dateFilter(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
     const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
-    const candidates = intersect([root, ...filters], []);
+    const candidates = intersect([root, ...filters], [], context.accept);
     const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
     for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
-    for (const id of candidates) {
-      const doc = shard.docs.get(id)!;
-      if (doc.startKey > query.toKey || doc.endKey < query.fromKey) continue;
-      matches.push(scoreDoc(id, doc, shard, specs, shardExpansions, stats, ranking));
-    }
+    for (const id of candidates) matches.push(scoreDoc(id, shard.docs.get(id)!, shard, specs, shardExpansions, stats, ranking));
   }
   return { matches, terms };
 }
@@ -91,14 +87,28 @@ class ExpansionCache {
 interface ShardContext {
   shard: ShardReader;
   expansions: ExpansionCache;
+  /** The date range as a per-document check, checked before anything costly; absent when the whole shard is inside. */
+  accept?: (doc: number) => boolean;
 }
 
 /** A set of documents of one shard that can be walked or probed. */
 interface DocSet {
   /** Upper bound of the size, to choose which set to walk. */
   size: number;
+  /** Cheap membership from postings alone. */
   has(doc: number): boolean;
+  /** Candidates from postings alone; `verify` confirms them. */
   docs(): Iterable<number>;
+  /** A costly check (a phrase's word order) run last, on documents that passed everything else. */
+  verify?(doc: number): boolean;
+}
+
+function dateFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
+  if (shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey) return undefined;
+  return (id) => {
+    const doc = shard.docs.get(id)!;
+    return doc.startKey <= query.toKey && doc.endKey >= query.fromKey;
+  };
 }
 
 function docSet(node: PlanNode, context: ShardContext): DocSet {
@@ -113,11 +123,14 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
     case 'and': {
       const positives = node.children.filter((child) => child.type !== 'not').map((child) => docSet(child, context));
       const negatives = node.children.flatMap((child) => (child.type === 'not' ? [docSet(child.child, context)] : []));
-      return materialized(new Set(intersect(positives, negatives)));
+      return materialized(new Set(intersect(positives, negatives, context.accept)));
     }
     case 'or': {
       const union = new Set<number>();
-      for (const child of node.children) for (const doc of docSet(child, context).docs()) union.add(doc);
+      for (const child of node.children) {
+        const set = docSet(child, context);
+        for (const doc of set.docs()) if (!union.has(doc) && (context.accept?.(doc) ?? true) && (set.verify?.(doc) ?? true)) union.add(doc);
+      }
       return materialized(union);
     }
     case 'not':
@@ -128,14 +141,21 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
   }
 }
 
-/** Walks the smallest set and keeps documents every other set has and no excluded set has. */
-function intersect(positives: DocSet[], negatives: DocSet[]): number[] {
+/**
+ * Walks the smallest set and keeps documents in the date range that every other set has and no
+ * excluded set has, checking the cheap conditions first and phrase word order last.
+ */
+function intersect(positives: DocSet[], negatives: DocSet[], accept?: (doc: number) => boolean): number[] {
   const ordered = [...positives].sort((a, b) => a.size - b.size);
   const [smallest, ...rest] = ordered;
   if (!smallest) return [];
+  const verifiers = ordered.filter((set) => set.verify);
   const kept: number[] = [];
   for (const doc of smallest.docs()) {
-    if (rest.every((set) => set.has(doc)) && !negatives.some((set) => set.has(doc))) kept.push(doc);
+    if (accept && !accept(doc)) continue;
+    if (!rest.every((set) => set.has(doc))) continue;
+    if (negatives.some((set) => set.has(doc) && (set.verify?.(doc) ?? true))) continue;
+    if (verifiers.every((set) => set.verify!(doc))) kept.push(doc);
   }
   return kept;
 }
@@ -165,8 +185,9 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
   const ordered = [...words].sort((a, b) => a.size - b.size);
   return {
     size: ordered[0]?.size ?? 0,
-    has: (doc) => words.every((set) => set.has(doc)) && adjacent(doc),
-    docs: () => intersect(words, []).filter(adjacent),
+    has: (doc) => words.every((set) => set.has(doc)),
+    docs: () => intersect(words, []),
+    verify: adjacent,
   };
 }
 

@@ -100,6 +100,7 @@ export interface ShardDoc extends IndexedDoc {
  */
 export class ShardReader {
   private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
+  private bounds?: { minStart: string; maxEnd: string };
 
   private constructor(
     readonly terms: SearchableMap<Postings>,
@@ -126,6 +127,17 @@ export class ShardReader {
     return new ShardReader(terms, docs, json.fieldIds, json.averageFieldLength);
   }
 
+  /** Earliest start and latest end key of the shard's documents, to skip per-document date checks. */
+  get minStart(): string {
+    this.bounds ??= keyBounds(this.docs);
+    return this.bounds.minStart;
+  }
+
+  get maxEnd(): string {
+    this.bounds ??= keyBounds(this.docs);
+    return this.bounds.maxEnd;
+  }
+
   /** Number of documents in the shard. */
   get documentCount(): number {
     return this.docs.size;
@@ -136,6 +148,16 @@ export class ShardReader {
     this.facetIndexes ??= buildFacetIndexes(this.docs);
     return this.facetIndexes[field].get(value.toLowerCase()) ?? [];
   }
+}
+
+function keyBounds(docs: Map<number, ShardDoc>): { minStart: string; maxEnd: string } {
+  let minStart = '~';
+  let maxEnd = '';
+  for (const doc of docs.values()) {
+    if (doc.startKey < minStart) minStart = doc.startKey;
+    if (doc.endKey > maxEnd) maxEnd = doc.endKey;
+  }
+  return { minStart, maxEnd };
 }
 
 function buildFacetIndexes(docs: Map<number, ShardDoc>): Record<'tags' | 'places' | 'people', Map<string, number[]>> {

@@ -11,11 +11,25 @@ export function tokenize(text: string): string[] {
   return text.split(WORD_SEPARATOR).filter(Boolean);
 }
 
+// Words repeat (a Zipf law): remembering their analysis makes indexing and phrase checks cheap.
+const MEMO_LIMIT = 200_000;
+const memo = new Map<string, string | null>();
+
 /**
  * The indexed form of a word: case and accents folded, English stop words dropped
  * (so "the" costs nothing), Porter-stemmed so "missiles" finds "missile".
  */
 export function processTerm(word: string): string | null {
+  let term = memo.get(word);
+  if (term === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    term = analyzeWord(word);
+    memo.set(word, term);
+  }
+  return term;
+}
+
+function analyzeWord(word: string): string | null {
   const folded = word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
   // Lone letters are mostly possessive or contraction debris ("Kyiv's" splits into "Kyiv" and "s").
   if (folded.length < 2 && !/\d/.test(folded)) return null;
