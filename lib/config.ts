@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   API_KEYS_SECRET_ARN: z.string().optional(),
   /** Comma-separated browser origins allowed by CORS; `*` allows any origin (reads carry no credentials). */
   CORS_ORIGINS: commaList.transform((origins) => (origins.length ? origins : ['*'])),
+  /** How long a warm instance reuses a timeline's index manifest before reading it again. */
+  SEARCH_MANIFEST_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -8,7 +8,7 @@ import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
 import { planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
-import { StaleShardError, type ShardMeta, type ShardStore } from './shard-store';
+import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 import { escapeHtml, snippet } from './snippets';
 
 type Sort = 'relevance' | 'date' | '-date';
@@ -17,16 +17,29 @@ type Sort = 'relevance' | 'date' | '-date';
 const SearchCursor = z.object({ sort: z.enum(['relevance', 'date', '-date']), key: z.union([z.number(), z.string()]), id: z.string() });
 type SearchCursor = z.infer<typeof SearchCursor>;
 
+/** How long a warm instance trusts the manifest it read, and how much it keeps in memory. */
+export interface SearchServiceOptions extends ShardCacheOptions {
+  /**
+   * A manifest read costs a DynamoDB round trip (a few ms) on every search; within this window a
+   * warm instance answers from memory alone. New events show up at most this much later.
+   * @default 1000 ms
+   */
+  readonly manifestTtlMs?: number;
+}
+
 /** Answers searches from the shards of a timeline's index, loading only those the date range needs. */
 export class SearchService {
   private readonly cache: ShardCache;
+  private readonly manifests = new Map<string, { manifest: Manifest | undefined; readAt: number }>();
+  private readonly manifestTtlMs: number;
 
   constructor(
     private readonly store: ShardStore,
     private readonly ranking: RankingOptions = DEFAULT_RANKING,
-    cacheOptions: ShardCacheOptions = {},
+    options: SearchServiceOptions = {},
   ) {
-    this.cache = new ShardCache(store, cacheOptions);
+    this.cache = new ShardCache(store, options);
+    this.manifestTtlMs = options.manifestTtlMs ?? 1000;
   }
 
   /** Runs one search: parse, prune shards by date, match, aggregate, rank and page. */
@@ -65,7 +78,7 @@ export class SearchService {
   ): Promise<{ matches: Match[]; terms: Set<string> }> {
     // A shard can vanish between reading the manifest and reading its chunks; read the manifest again.
     for (let attempt = 0; ; attempt += 1) {
-      const manifest = await this.store.getManifest(timeline);
+      const manifest = await this.manifest(timeline, attempt > 0);
       const shards = Object.values(manifest?.shards ?? {}).filter((shard) => overlaps(shard, range));
       try {
         const readers = await this.cache.readers(timeline, shards);
@@ -74,6 +87,14 @@ export class SearchService {
         if (!(error instanceof StaleShardError) || attempt === 3) throw error;
       }
     }
+  }
+
+  private async manifest(timeline: string, fresh: boolean): Promise<Manifest | undefined> {
+    const cached = this.manifests.get(timeline);
+    if (!fresh && cached && performance.now() - cached.readAt < this.manifestTtlMs) return cached.manifest;
+    const manifest = await this.store.getManifest(timeline);
+    this.manifests.set(timeline, { manifest, readAt: performance.now() });
+    return manifest;
   }
 }
 

@@ -13,6 +13,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TABLE_NAME: inject('tableName'),
     API_KEYS: TEST_KEY,
     LOG_LEVEL: 'silent',
+    // Tests read what they just indexed; the production default (1 s) is tested on its own.
+    SEARCH_MANIFEST_TTL_MS: '0',
     ...overrides,
   });
 }

@@ -148,3 +148,16 @@ describe('POST /v1/admin/timelines/{timeline}/reindex', () => {
     expect(ids((await search(timeline, 'q=sarmat')).body)).toEqual(['sarmat-test']);
   });
 });
+
+describe('manifest reuse', () => {
+  it('answers from memory within SEARCH_MANIFEST_TTL_MS, while an instance without it sees new events at once', async () => {
+    const cached = createApp({ config: testConfig({ SEARCH_MANIFEST_TTL_MS: '60000' }) });
+    const fresh = createApp({ config: testConfig({ SEARCH_MANIFEST_TTL_MS: '0' }) });
+    const before = (await call(cached, 'GET', `/v1/timelines/${timeline}/search?q=zeppelin`)).body.total;
+    expect(before).toBe(0);
+    await call(app, 'POST', `/v1/timelines/${timeline}/events`, [{ id: 'zeppelin', date: '1900-07-02', title: 'First Zeppelin flight' }]);
+    await indexer.drain(30_000);
+    expect((await call(fresh, 'GET', `/v1/timelines/${timeline}/search?q=zeppelin`)).body.total).toBe(1);
+    expect((await call(cached, 'GET', `/v1/timelines/${timeline}/search?q=zeppelin`)).body.total).toBe(0);
+  });
+});
