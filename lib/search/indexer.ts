@@ -1,11 +1,9 @@
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type MiniSearch from 'minisearch';
-import type { AsPlainObject } from 'minisearch';
 import { z } from 'zod';
 import { EVENT_PREFIX } from '../event-keys';
-import { IndexedDoc, loadMiniSearch, newMiniSearch, serializeShard, toIndexedDoc } from './shard';
+import { IndexedDoc, parseShard, serializeShard, ShardWriter, toIndexedDoc } from './shard';
 import { emptyShard, KEY_SPACE, newShardId, shardFor, StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 
 /** A change to apply to a timeline's index. */
@@ -24,7 +22,7 @@ export interface IndexerOptions {
 const DEFAULTS = { maxShardDocs: 3000, maxAttempts: 30 } satisfies Required<IndexerOptions>;
 
 /** The event attributes the index needs from a stream image; anything else in the item is ignored. */
-const StreamImage = z.object({
+export const StreamImage = z.object({
   id: z.string().min(1),
   timeline: z.string().min(1),
   title: z.string(),
@@ -38,11 +36,11 @@ const StreamImage = z.object({
   rev: z.number().int(),
 });
 
-/** Keeps each timeline's sharded MiniSearch index in step with the events table. */
+/** Keeps each timeline's sharded index in step with the events table. */
 export class SearchIndexer {
   private readonly options: Required<IndexerOptions>;
   // Shards this process wrote or read last, so consecutive batches do not reload them.
-  private readonly cache = new Map<string, { version: number; index: MiniSearch<IndexedDoc> }>();
+  private readonly cache = new Map<string, { version: number; index: ShardWriter }>();
   // Batches of one timeline run one after another in this process: they share cached shards.
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -128,7 +126,7 @@ export class SearchIndexer {
 
   /** Returns whether the shard's changes were committed (false: another indexer won; retry). */
   private async applyToShard(timeline: string, shard: ShardMeta, ops: IndexOp[]): Promise<boolean> {
-    let index: MiniSearch<IndexedDoc>;
+    let index: ShardWriter;
     try {
       index = await this.load(timeline, shard);
     } catch (error) {
@@ -137,43 +135,49 @@ export class SearchIndexer {
       throw error;
     }
     if (!applyOps(index, ops)) return true;
-    const json = index.toJSON();
-    const docs = storedDocs(json);
-    const parts = docs.length > this.options.maxShardDocs ? splitShard(docs, shard, this.options.maxShardDocs) : undefined;
+    const parts = index.size > this.options.maxShardDocs ? splitShard(index.documents(), shard, this.options.maxShardDocs) : undefined;
     const next = parts
       ? await Promise.all(parts.map(({ from, to, docs: part }) => this.writeNew(timeline, { ...emptyShard(from, to), id: newShardId() }, part)))
-      : [await this.write(timeline, { ...shard, version: shard.version + 1 }, index, json)];
-    const committed = await this.store.commitShard(timeline, shard, next);
+      : // A fresh id for every version: racing indexers never write the same chunk keys, so a loser's clean-up cannot delete the winner's.
+        [await this.write(timeline, { ...shard, id: newShardId(), version: shard.version + 1 }, index)];
+    const committed = (await this.store.commitShard(timeline, shard, next)) || (await this.landed(timeline, next));
     this.cache.delete(cacheKey(timeline, shard.id));
     if (!committed) {
       await Promise.all(next.map((meta) => this.store.deleteShard(timeline, meta)));
       return false;
     }
-    if (!parts) this.cache.set(cacheKey(timeline, shard.id), { version: shard.version + 1, index });
+    if (!parts) this.cache.set(cacheKey(timeline, next[0]!.id), { version: next[0]!.version, index });
     await this.store.deleteShard(timeline, shard);
     return true;
   }
 
-  private async load(timeline: string, shard: ShardMeta): Promise<MiniSearch<IndexedDoc>> {
+  /** Whether a commit that failed its condition had landed after all: the SDK retried it after its answer was lost. */
+  private async landed(timeline: string, next: ShardMeta[]): Promise<boolean> {
+    const manifest = await this.store.getManifest(timeline, true);
+    return next.every((meta) => manifest?.shards[meta.id]?.version === meta.version);
+  }
+
+  private async load(timeline: string, shard: ShardMeta): Promise<ShardWriter> {
     const cached = this.cache.get(cacheKey(timeline, shard.id));
     if (cached?.version === shard.version) return cached.index;
-    if (shard.chunks === 0) return newMiniSearch();
-    return loadMiniSearch(await this.store.readShard(timeline, shard));
+    if (shard.chunks === 0) return ShardWriter.from();
+    return ShardWriter.from(parseShard(await this.store.readShard(timeline, shard)));
   }
 
   private async writeNew(timeline: string, shard: ShardMeta, docs: IndexedDoc[]): Promise<ShardMeta> {
-    const index = newMiniSearch();
-    index.addAll(docs);
-    return this.write(timeline, { ...shard, version: shard.version + 1 }, index, index.toJSON());
+    const index = ShardWriter.from();
+    for (const doc of docs) index.upsert(doc);
+    return this.write(timeline, { ...shard, version: shard.version + 1 }, index);
   }
 
-  private async write(timeline: string, shard: ShardMeta, index: MiniSearch<IndexedDoc>, json: AsPlainObject): Promise<ShardMeta> {
-    const bytes = serializeShard(json);
+  private async write(timeline: string, shard: ShardMeta, index: ShardWriter): Promise<ShardMeta> {
+    const data = index.toData();
+    const bytes = serializeShard(data);
     const chunks = await this.store.writeShard(timeline, shard.id, shard.version, bytes);
-    const docs = storedDocs(json);
+    const docs = data.docs;
     return {
       ...shard,
-      count: index.documentCount,
+      count: docs.length,
       bytes: bytes.length,
       chunks,
       minStart: docs.reduce<string | undefined>((min, doc) => (min === undefined || doc.startKey < min ? doc.startKey : min), undefined),
@@ -183,15 +187,15 @@ export class SearchIndexer {
 }
 
 /** Applies ops in order; a stale change (lower revision than what the shard holds) is skipped. */
-function applyOps(index: MiniSearch<IndexedDoc>, ops: IndexOp[]): boolean {
+function applyOps(index: ShardWriter, ops: IndexOp[]): boolean {
   let changed = false;
   for (const op of ops) {
     const id = op.kind === 'upsert' ? op.doc.id : op.id;
-    const stored = index.has(id) ? (index.getStoredFields(id) as Omit<IndexedDoc, 'id'>) : undefined;
+    const stored = index.get(id);
     const rev = op.kind === 'upsert' ? op.doc.rev : op.rev;
     if (stored && stored.rev > rev) continue;
-    if (stored) index.remove({ id, ...stored });
-    if (op.kind === 'upsert') index.add(op.doc);
+    if (op.kind === 'upsert') index.upsert(op.doc);
+    else index.remove(id);
     changed ||= Boolean(stored) || op.kind === 'upsert';
   }
   return changed;
@@ -233,10 +237,6 @@ function splitByKey(sorted: IndexedDoc[], size: number): IndexedDoc[][] {
     else current.push(doc);
   }
   return groups;
-}
-
-function storedDocs(json: AsPlainObject): IndexedDoc[] {
-  return Object.entries(json.documentIds).map(([shortId, id]) => ({ id: String(id), ...(json.storedFields[shortId] as Omit<IndexedDoc, 'id'>) }));
 }
 
 function cacheKey(timeline: string, shardId: string): string {

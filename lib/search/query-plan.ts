@@ -84,10 +84,10 @@ export interface Expansion {
 /** The indexed terms a query term stands for in a shard: itself, plus prefix and typo matches. */
 export function expand(spec: TermSpec, shard: ShardReader): Expansion[] {
   const found = new Map<string, Expansion>();
-  const exact = shard.terms.get(spec.term);
+  const exact = shard.postings(spec.term);
   if (exact) found.set(spec.term, { term: spec.term, weight: 1, postings: exact });
   if (spec.prefix) {
-    for (const [term, postings] of shard.terms.atPrefix(spec.term)) {
+    for (const [term, postings] of shard.withPrefix(spec.term)) {
       const distance = term.length - spec.term.length;
       if (distance === 0) continue;
       found.set(term, { term, weight: (EXPANSION_WEIGHTS.prefix * term.length) / (term.length + 0.3 * distance), postings });
@@ -96,7 +96,7 @@ export function expand(spec: TermSpec, shard: ShardReader): Expansion[] {
   if (spec.fuzzy) {
     const maxDistance = Math.min(MAX_FUZZY, Math.round(spec.term.length * FUZZY_FRACTION));
     if (maxDistance > 0) {
-      for (const [term, [postings, distance]] of shard.terms.fuzzyGet(spec.term, maxDistance)) {
+      for (const [term, postings, distance] of shard.near(spec.term, maxDistance)) {
         if (distance === 0 || found.has(term)) continue;
         found.set(term, { term, weight: (EXPANSION_WEIGHTS.fuzzy * term.length) / (term.length + distance), postings });
       }

@@ -49,7 +49,7 @@ export class ShardCache {
 
   private async load(timeline: string, shard: ShardMeta, key: string): Promise<ShardReader> {
     const bytes = await this.store.readShard(timeline, shard);
-    const reader = ShardReader.fromJSON(parseShard(bytes));
+    const reader = ShardReader.fromData(parseShard(bytes));
     this.forget(key);
     this.entries.set(key, { version: shard.version, reader, bytes: bytes.length });
     this.bytes += bytes.length;

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import type { Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { z } from 'zod';
 import { Precision } from '../dates';
@@ -52,7 +52,10 @@ export function toIndexedDoc(
 
 const STORED_FIELDS = Object.keys(IndexedDoc.shape).filter((field) => field !== 'id');
 
-/** MiniSearch options shared by the indexer, the reader and any unpartitioned comparison index. */
+/**
+ * The MiniSearch configuration our shards reproduce: same fields, tokenizer, term processing and
+ * field lengths, so an unpartitioned MiniSearch built with it ranks as our shards do (tested).
+ */
 export const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
   idField: 'id',
   fields: [...SEARCH_FIELDS],
@@ -64,24 +67,117 @@ export const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
   autoVacuum: false,
 };
 
-/** An empty writable shard. */
-export function newMiniSearch(): MiniSearch<IndexedDoc> {
-  return new MiniSearch<IndexedDoc>(MINISEARCH_OPTIONS);
+/** The stored form of a shard: documents, field lengths and postings, as compact JSON arrays. */
+export interface ShardData {
+  docs: IndexedDoc[];
+  /** Per document, per field: the number of distinct tokens (MiniSearch's field length). */
+  lengths: number[][];
+  terms: string[];
+  /** Per term: flat triples of document index, field id, term frequency. */
+  postings: number[][];
 }
 
 /** Compressed bytes of a shard, as stored in DynamoDB. */
-export function serializeShard(json: AsPlainObject): Buffer {
-  return gzipSync(JSON.stringify(json), { level: 4 });
+export function serializeShard(data: ShardData): Buffer {
+  return gzipSync(JSON.stringify(data), { level: 4 });
 }
 
-/** The plain MiniSearch JSON inside stored bytes. */
-export function parseShard(bytes: Uint8Array): AsPlainObject {
-  return JSON.parse(gunzipSync(bytes).toString('utf8')) as AsPlainObject;
+/** The shard inside stored bytes. */
+export function parseShard(bytes: Uint8Array): ShardData {
+  return JSON.parse(gunzipSync(bytes).toString('utf8')) as ShardData;
 }
 
-/** A writable MiniSearch from stored bytes (the indexer's side). */
-export function loadMiniSearch(bytes: Uint8Array): MiniSearch<IndexedDoc> {
-  return MiniSearch.loadJS(parseShard(bytes), MINISEARCH_OPTIONS);
+/** A document's field lengths and term frequencies per field, analyzed as MiniSearch does it. */
+interface AnalyzedDoc {
+  doc: IndexedDoc;
+  lengths: number[];
+  /** Term → frequency per field id. */
+  terms: Map<string, number[]>;
+}
+
+function analyzeDoc(doc: IndexedDoc): AnalyzedDoc {
+  const lengths: number[] = [];
+  const terms = new Map<string, number[]>();
+  SEARCH_FIELDS.forEach((field, fieldId) => {
+    const value = doc[field];
+    const tokens = tokenize(Array.isArray(value) ? value.join('\n') : value);
+    lengths.push(new Set(tokens).size);
+    for (const token of tokens) {
+      const term = processTerm(token);
+      if (!term) continue;
+      let counts = terms.get(term);
+      if (!counts) terms.set(term, (counts = SEARCH_FIELDS.map(() => 0)));
+      counts[fieldId]! += 1;
+    }
+  });
+  return { doc, lengths, terms };
+}
+
+/**
+ * A shard being changed by the indexer: documents with their analyzed terms, so adding, replacing
+ * or removing one costs only that document, and writing the shard is one pass over its postings.
+ */
+export class ShardWriter {
+  private readonly docs = new Map<string, AnalyzedDoc>();
+
+  /** A writer holding the documents of stored shard data (or none). */
+  static from(data?: ShardData): ShardWriter {
+    const writer = new ShardWriter();
+    if (!data) return writer;
+    const analyzed = data.docs.map((doc, i) => ({ doc, lengths: data.lengths[i]!, terms: new Map<string, number[]>() }));
+    data.terms.forEach((term, t) => {
+      const flat = data.postings[t]!;
+      for (let i = 0; i < flat.length; i += 3) {
+        const terms = analyzed[flat[i]!]!.terms;
+        let counts = terms.get(term);
+        if (!counts) terms.set(term, (counts = SEARCH_FIELDS.map(() => 0)));
+        counts[flat[i + 1]!] = flat[i + 2]!;
+      }
+    });
+    for (const entry of analyzed) writer.docs.set(entry.doc.id, entry);
+    return writer;
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** The stored document with this id. */
+  get(id: string): IndexedDoc | undefined {
+    return this.docs.get(id)?.doc;
+  }
+
+  /** Adds a document or replaces the one with its id. */
+  upsert(doc: IndexedDoc): void {
+    this.docs.set(doc.id, analyzeDoc(doc));
+  }
+
+  /** Removes a document; false when it was not there. */
+  remove(id: string): boolean {
+    return this.docs.delete(id);
+  }
+
+  /** Every document. */
+  documents(): IndexedDoc[] {
+    return [...this.docs.values()].map((entry) => entry.doc);
+  }
+
+  /** The shard as stored. */
+  toData(): ShardData {
+    const entries = [...this.docs.values()];
+    const postings = new Map<string, number[]>();
+    entries.forEach(({ terms }, d) => {
+      for (const [term, counts] of terms) {
+        let flat = postings.get(term);
+        if (!flat) postings.set(term, (flat = []));
+        counts.forEach((tf, field) => {
+          if (tf) flat!.push(d, field, tf);
+        });
+      }
+    });
+    return { docs: entries.map((entry) => entry.doc), lengths: entries.map((entry) => entry.lengths), terms: [...postings.keys()], postings: [...postings.values()] };
+  }
 }
 
 /** Postings of one term: field id, then document short id, then term frequency. */
@@ -89,53 +185,42 @@ export type Postings = Map<number, Map<number, number>>;
 
 /** A stored document with the lengths of its fields, as the reader sees it. */
 export interface ShardDoc extends IndexedDoc {
-  /** Token count per field id, as MiniSearch measured it. */
+  /** Distinct token count per field id, as MiniSearch measures it. */
   fieldLength: number[];
 }
 
+/** Field ids, in MiniSearch's numbering (the order of `fields`). */
+export const FIELD_IDS = Object.fromEntries(SEARCH_FIELDS.map((field, i) => [field, i])) as Record<SearchField, number>;
+
 /**
- * A read-only shard laid out for query planning: the term dictionary (prefix and fuzzy lookups
- * through MiniSearch's SearchableMap) with postings that can be probed by document, which lets
- * an AND start from its rarest term instead of scoring every posting of a common one.
+ * A read-only shard laid out for query planning. Loading it is a JSON parse and one Map of terms;
+ * a term's postings are decoded the first time a query asks for them, and the SearchableMap for
+ * prefix and typo lookups (MiniSearch's radix tree) is built the first time one is asked for.
  */
 export class ShardReader {
+  readonly fieldIds = FIELD_IDS;
+  readonly avgFieldLength: number[];
+  private readonly termIds = new Map<string, number>();
+  private readonly decoded = new Map<number, Postings>();
+  private dictionary?: SearchableMap<number>;
   private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
   private bounds?: { minStart: string; maxEnd: string };
 
   private constructor(
-    readonly terms: SearchableMap<Postings>,
+    private readonly data: ShardData,
     readonly docs: Map<number, ShardDoc>,
-    readonly fieldIds: Record<string, number>,
-    readonly avgFieldLength: number[],
-  ) {}
+  ) {
+    data.terms.forEach((term, t) => this.termIds.set(term, t));
+    const totals = SEARCH_FIELDS.map(() => 0);
+    for (const lengths of data.lengths) lengths.forEach((length, field) => (totals[field]! += length));
+    this.avgFieldLength = totals.map((total) => (docs.size ? total / docs.size : 0));
+  }
 
-  /** Builds a reader from MiniSearch's serialized form. */
-  static fromJSON(json: AsPlainObject): ShardReader {
+  /** A reader over stored shard data. */
+  static fromData(data: ShardData): ShardReader {
     const docs = new Map<number, ShardDoc>();
-    for (const [shortId, id] of Object.entries(json.documentIds)) {
-      const stored = json.storedFields[shortId] as Omit<IndexedDoc, 'id'>;
-      docs.set(Number(shortId), { ...stored, id: String(id), fieldLength: json.fieldLength[shortId] ?? [] });
-    }
-    const terms = new SearchableMap<Postings>();
-    for (const [term, byField] of json.index) {
-      const postings: Postings = new Map();
-      for (const [fieldId, byDoc] of Object.entries(byField)) {
-        postings.set(Number(fieldId), new Map(Object.entries(byDoc).map(([doc, tf]) => [Number(doc), tf])));
-      }
-      terms.set(term, postings);
-    }
-    return new ShardReader(terms, docs, json.fieldIds, json.averageFieldLength);
-  }
-
-  /** Earliest start and latest end key of the shard's documents, to skip per-document date checks. */
-  get minStart(): string {
-    this.bounds ??= keyBounds(this.docs);
-    return this.bounds.minStart;
-  }
-
-  get maxEnd(): string {
-    this.bounds ??= keyBounds(this.docs);
-    return this.bounds.maxEnd;
+    data.docs.forEach((doc, i) => docs.set(i, { ...doc, fieldLength: data.lengths[i]! }));
+    return new ShardReader(data, docs);
   }
 
   /** Number of documents in the shard. */
@@ -143,10 +228,58 @@ export class ShardReader {
     return this.docs.size;
   }
 
+  /** Earliest start key of the shard's documents, to skip per-document date checks. */
+  get minStart(): string {
+    this.bounds ??= keyBounds(this.docs);
+    return this.bounds.minStart;
+  }
+
+  /** Latest end key of the shard's documents. */
+  get maxEnd(): string {
+    this.bounds ??= keyBounds(this.docs);
+    return this.bounds.maxEnd;
+  }
+
+  /** Postings of an indexed term, or undefined when no document has it. */
+  postings(term: string): Postings | undefined {
+    const id = this.termIds.get(term);
+    return id === undefined ? undefined : this.decode(id);
+  }
+
+  /** Indexed terms starting with the prefix, with their postings. */
+  withPrefix(prefix: string): [string, Postings][] {
+    return [...this.searchable().atPrefix(prefix)].map(([term, id]) => [term, this.decode(id)]);
+  }
+
+  /** Indexed terms within an edit distance, with their postings and distance. */
+  near(term: string, maxDistance: number): [string, Postings, number][] {
+    return [...this.searchable().fuzzyGet(term, maxDistance)].map(([found, [id, distance]]) => [found, this.decode(id), distance]);
+  }
+
   /** Documents whose tag, place or person equals the value, ignoring case. */
   facetDocs(field: 'tags' | 'places' | 'people', value: string): number[] {
     this.facetIndexes ??= buildFacetIndexes(this.docs);
     return this.facetIndexes[field].get(value.toLowerCase()) ?? [];
+  }
+
+  private searchable(): SearchableMap<number> {
+    this.dictionary ??= SearchableMap.from(this.termIds);
+    return this.dictionary;
+  }
+
+  private decode(id: number): Postings {
+    let postings = this.decoded.get(id);
+    if (postings) return postings;
+    postings = new Map();
+    const flat = this.data.postings[id]!;
+    for (let i = 0; i < flat.length; i += 3) {
+      const field = flat[i + 1]!;
+      let byDoc = postings.get(field);
+      if (!byDoc) postings.set(field, (byDoc = new Map()));
+      byDoc.set(flat[i]!, flat[i + 2]!);
+    }
+    this.decoded.set(id, postings);
+    return postings;
   }
 }
 

@@ -4,16 +4,16 @@ import { MAX_SORT_KEY, MIN_SORT_KEY, sortKey } from '../../../lib/dates';
 import { DEFAULT_RANKING, findMatches } from '../../../lib/search/engine';
 import { parseQuery } from '../../../lib/search/query-parser';
 import { planQuery } from '../../../lib/search/query-plan';
-import { MINISEARCH_OPTIONS, newMiniSearch, ShardReader, type IndexedDoc } from '../../../lib/search/shard';
+import { MINISEARCH_OPTIONS, ShardReader, ShardWriter, type IndexedDoc } from '../../../lib/search/shard';
 import { syntheticDocs } from '../../helpers/corpus';
 
 function shardsOf(docs: IndexedDoc[], size: number): ShardReader[] {
   const sorted = [...docs].sort((a, b) => a.startKey.localeCompare(b.startKey));
   const shards: ShardReader[] = [];
   for (let i = 0; i < sorted.length; i += size) {
-    const index = newMiniSearch();
-    index.addAll(sorted.slice(i, i + size));
-    shards.push(ShardReader.fromJSON(index.toJSON()));
+    const writer = ShardWriter.from();
+    for (const doc of sorted.slice(i, i + size)) writer.upsert(doc);
+    shards.push(ShardReader.fromData(writer.toData()));
   }
   return shards;
 }
