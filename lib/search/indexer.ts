@@ -13,13 +13,13 @@ export type IndexOp =
 
 /** How shards grow and how hard a writer tries. */
 export interface IndexerOptions {
-  /** Split a shard above this many events; loading one stays well under 100 ms. @default 3000 */
+  /** Split a shard above this many events; loading one stays well under 100 ms. @default 2000 */
   readonly maxShardDocs?: number;
   /** Attempts per shard when other indexers keep winning the race. @default 30 */
   readonly maxAttempts?: number;
 }
 
-const DEFAULTS = { maxShardDocs: 3000, maxAttempts: 30 } satisfies Required<IndexerOptions>;
+const DEFAULTS = { maxShardDocs: 2000, maxAttempts: 30 } satisfies Required<IndexerOptions>;
 
 /** The event attributes the index needs from a stream image; anything else in the item is ignored. */
 export const StreamImage = z.object({
