@@ -11,16 +11,27 @@ export interface Bm25Params {
 
 /** How matches are ranked. */
 export interface RankingOptions {
+  /**
+   * `bm25f`: the fields form one weighted field (a title word counts `boosts.title` times), scored
+   * with one BM25 per query term and no bonus for matching more terms. `minisearch`: MiniSearch's
+   * own formula, a BM25+ per field summed, times the number of query terms matched.
+   */
+  model: 'bm25f' | 'minisearch';
   bm25: Bm25Params;
-  /** Multiplier per field; a word in the title counts more than one in the text. */
+  /** Weight per field; a word in the title counts more than one in the text. */
   boosts: Record<SearchField, number>;
 }
 
-/** Ranking used by the API; the benchmark measures it on BEIR SciFact. */
-export const DEFAULT_RANKING: RankingOptions = {
-  bm25: { k: 1.2, b: 0.7, d: 0.5 },
-  boosts: { title: 2, text: 1, tags: 1.5, places: 1.5, people: 1.5 },
-};
+const BOOSTS: Record<SearchField, number> = { title: 2, text: 1, tags: 1.5, places: 1.5, people: 1.5 };
+
+/**
+ * Ranking used by the API: textbook BM25F (k1 1.2, b 0.75). On BEIR SciFact it scores nDCG@10 0.690
+ * where MiniSearch's formula over the same shards scores 0.636 (bench/RESULTS.md).
+ */
+export const DEFAULT_RANKING: RankingOptions = { model: 'bm25f', bm25: { k: 1.2, b: 0.75, d: 0 }, boosts: BOOSTS };
+
+/** MiniSearch's ranking with its defaults, to check that sharding ranks as one MiniSearch index does. */
+export const MINISEARCH_RANKING: RankingOptions = { model: 'minisearch', bm25: { k: 1.2, b: 0.7, d: 0.5 }, boosts: BOOSTS };
 
 /** What to find among the loaded shards. */
 export interface EngineQuery {
@@ -212,12 +223,15 @@ interface CorpusStats {
   avgFieldLength: Record<SearchField, number>;
   /** Document frequency of an indexed term per field, summed over shards. */
   frequency: Map<string, Record<string, number>>;
+  /** Document frequency of an indexed term in any of a spec's fields, summed over shards (keyed by specKey). */
+  anyFieldFrequency: Map<string, number>;
 }
 
 function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: ExpansionCache): CorpusStats {
   const documentCount = shards.reduce((sum, shard) => sum + shard.documentCount, 0);
   const totals: Record<string, number> = {};
   const frequency = new Map<string, Record<string, number>>();
+  const anyFieldFrequency = new Map<string, number>();
   for (const shard of shards) {
     for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
       totals[field] = (totals[field] ?? 0) + (shard.avgFieldLength[fieldId] ?? 0) * shard.documentCount;
@@ -229,11 +243,13 @@ function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: Expa
           counts[field] = (counts[field] ?? 0) + (postings.get(fieldId)?.size ?? 0);
         }
         frequency.set(term, counts);
+        const key = `${term}|${spec.fields.join(',')}`;
+        anyFieldFrequency.set(key, (anyFieldFrequency.get(key) ?? 0) + shard.documentFrequency(term, spec.fields));
       }
     }
   }
   const avgFieldLength = Object.fromEntries(Object.entries(totals).map(([field, total]) => [field, documentCount ? total / documentCount : 0]));
-  return { documentCount, avgFieldLength: avgFieldLength as Record<SearchField, number>, frequency };
+  return { documentCount, avgFieldLength: avgFieldLength as Record<SearchField, number>, frequency, anyFieldFrequency };
 }
 
 function scoreDoc(
@@ -245,6 +261,7 @@ function scoreDoc(
   stats: CorpusStats,
   ranking: RankingOptions,
 ): Match {
+  if (ranking.model === 'bm25f') return scoreBm25f(id, doc, shard, specs, expansions, stats, ranking);
   let score = 0;
   let matchedTerms = 0;
   const fields = new Set<SearchField>();
@@ -268,7 +285,42 @@ function scoreDoc(
   return { doc, score: score * Math.max(matchedTerms, 1), fields };
 }
 
-/** BM25+ as MiniSearch computes it. */
+/** One BM25 per query term over the fields taken as one, title words weighted up (BM25F). */
+function scoreBm25f(
+  id: number,
+  doc: ShardDoc,
+  shard: ShardReader,
+  specs: TermSpec[],
+  expansions: Expansion[][],
+  stats: CorpusStats,
+  { boosts, bm25: params }: RankingOptions,
+): Match {
+  let score = 0;
+  const fields = new Set<SearchField>();
+  specs.forEach((spec, i) => {
+    let length = 0;
+    let avgLength = 0;
+    for (const field of spec.fields) {
+      length += doc.fieldLength[shard.fieldIds[field]] ?? 0;
+      avgLength += stats.avgFieldLength[field];
+    }
+    for (const expansion of expansions[i]!) {
+      let tf = 0;
+      for (const field of spec.fields) {
+        const count = expansion.postings.get(shard.fieldIds[field])?.get(id);
+        if (!count) continue;
+        tf += boosts[field] * count;
+        fields.add(field);
+      }
+      if (!tf) continue;
+      const df = stats.anyFieldFrequency.get(`${expansion.term}|${spec.fields.join(',')}`)!;
+      score += expansion.weight * bm25(tf, df, stats.documentCount, length, avgLength, params);
+    }
+  });
+  return { doc, score, fields };
+}
+
+/** BM25+ as MiniSearch computes it (plain BM25 when d is 0). */
 function bm25(tf: number, df: number, n: number, length: number, avgLength: number, { k, b, d }: Bm25Params): number {
   const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
   return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength)));

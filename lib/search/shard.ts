@@ -202,6 +202,7 @@ export class ShardReader {
   readonly avgFieldLength: number[];
   private readonly termIds = new Map<string, number>();
   private readonly decoded = new Map<number, Postings>();
+  private readonly frequencies = new Map<string, number>();
   private dictionary?: SearchableMap<number>;
   private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
   private bounds?: { minStart: string; maxEnd: string };
@@ -254,6 +255,19 @@ export class ShardReader {
   /** Indexed terms within an edit distance, with their postings and distance. */
   near(term: string, maxDistance: number): [string, Postings, number][] {
     return [...this.searchable().fuzzyGet(term, maxDistance)].map(([found, [id, distance]]) => [found, this.decode(id), distance]);
+  }
+
+  /** Number of documents holding the term in any of the fields (remembered: it is asked on every query). */
+  documentFrequency(term: string, fields: readonly SearchField[]): number {
+    const key = `${term}|${fields.join(',')}`;
+    let count = this.frequencies.get(key);
+    if (count === undefined) {
+      const postings = this.postings(term);
+      const maps = fields.flatMap((field) => postings?.get(FIELD_IDS[field]) ?? []);
+      count = maps.length === 1 ? maps[0]!.size : new Set(maps.flatMap((map) => [...map.keys()])).size;
+      this.frequencies.set(key, count);
+    }
+    return count;
   }
 
   /** Documents whose tag, place or person equals the value, ignoring case. */

@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { MAX_SORT_KEY, MIN_SORT_KEY, sortKey } from '../../../lib/dates';
-import { DEFAULT_RANKING, findMatches } from '../../../lib/search/engine';
+import { DEFAULT_RANKING, findMatches, MINISEARCH_RANKING, type RankingOptions } from '../../../lib/search/engine';
 import { parseQuery } from '../../../lib/search/query-parser';
 import { planQuery } from '../../../lib/search/query-plan';
 import { MINISEARCH_OPTIONS, ShardReader, ShardWriter, type IndexedDoc } from '../../../lib/search/shard';
@@ -18,10 +18,10 @@ function shardsOf(docs: IndexedDoc[], size: number): ShardReader[] {
   return shards;
 }
 
-function run(shards: ShardReader[], q: string, range = { fromKey: MIN_SORT_KEY, toKey: MAX_SORT_KEY }) {
+function run(shards: ShardReader[], q: string, range = { fromKey: MIN_SORT_KEY, toKey: MAX_SORT_KEY }, ranking: RankingOptions = DEFAULT_RANKING) {
   const parsed = parseQuery(q);
   const plan = parsed.root ? planQuery(parsed.root) : undefined;
-  const { matches } = findMatches(shards, { plan, empty: Boolean(parsed.root) && !plan, facets: [], ...range }, DEFAULT_RANKING);
+  const { matches } = findMatches(shards, { plan, empty: Boolean(parsed.root) && !plan, facets: [], ...range }, ranking);
   return matches.sort((a, b) => b.score - a.score || a.doc.id.localeCompare(b.doc.id));
 }
 
@@ -49,10 +49,20 @@ describe('findMatches', () => {
       expect(shards.length).toBe(20);
     });
 
-    it.each(queries)('ranks "%s" as one unpartitioned MiniSearch index does', (q) => {
+    const whole = shardsOf(docs, docs.length);
+
+    it.each(queries)('ranks "%s" with BM25F over 20 shards exactly as over one', (q) => {
+      const round = (score: number) => Math.round(score * 1e9) / 1e9;
+      const sharded = run(shards, q).map((m) => [m.doc.id, round(m.score)]);
+      const single = run(whole, q).map((m) => [m.doc.id, round(m.score)]);
+      expect(sharded.length).toBeGreaterThan(10);
+      expect(sharded).toEqual(single);
+    });
+
+    it.each(queries)('ranks "%s" as one unpartitioned MiniSearch index does, with its formula', (q) => {
       const or = q.includes(' OR ');
-      const expected = single.search(q.replaceAll(' OR ', ' '), { combineWith: or ? 'OR' : 'AND', boost: DEFAULT_RANKING.boosts, bm25: DEFAULT_RANKING.bm25 });
-      const ours = run(shards, q);
+      const expected = single.search(q.replaceAll(' OR ', ' '), { combineWith: or ? 'OR' : 'AND', boost: MINISEARCH_RANKING.boosts, bm25: MINISEARCH_RANKING.bm25 });
+      const ours = run(shards, q, undefined, MINISEARCH_RANKING);
       expect(ours.length).toBe(expected.length);
       expect(expected.length).toBeGreaterThan(10);
       // Same scores for the top 10 (ties may order differently), and the same documents above the 10th score.
