@@ -1,12 +1,34 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config';
 
+/** How long a DynamoDB call may take before it counts as failed, and how often it is tried. */
+export interface DynamoTimeouts {
+  /** Establishing a connection. */
+  readonly connectionMs: number;
+  /** Silence on an open connection (a large batch keeps the socket busy, not silent). */
+  readonly idleMs: number;
+  /** Attempts per call, the first included; throttling, 5xx and timeouts are retried with exponential backoff. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * In AWS, where DynamoDB answers in milliseconds: a hung or unreachable database becomes a 503 with
+ * Retry-After after about 9 s at worst (4 × 2 s plus backoff), inside the API function's 10 s timeout.
+ */
+export const AWS_TIMEOUTS = { connectionMs: 1_000, idleMs: 2_000, maxAttempts: 4 } as const satisfies DynamoTimeouts;
+
+/** DynamoDB Local (`npm start`, tests) can stay silent for seconds when it starts cold with its data on disk. */
+export const LOCAL_TIMEOUTS = { connectionMs: 5_000, idleMs: 30_000, maxAttempts: 5 } as const satisfies DynamoTimeouts;
+
 /** A DynamoDB client for AWS, or for a local engine when `DYNAMODB_ENDPOINT` is set. */
-export function createDynamoClient(config: Pick<Config, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>): DynamoDBClient {
+export function createDynamoClient(
+  config: Pick<Config, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>,
+  timeouts: DynamoTimeouts = config.DYNAMODB_ENDPOINT ? LOCAL_TIMEOUTS : AWS_TIMEOUTS,
+): DynamoDBClient {
   return new DynamoDBClient({
     region: config.AWS_REGION,
-    // Throttling and 5xx are retried with exponential backoff by the SDK's standard mode.
-    maxAttempts: 5,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: { connectionTimeout: timeouts.connectionMs, socketTimeout: timeouts.idleMs },
     ...(config.DYNAMODB_ENDPOINT
       ? {
           endpoint: config.DYNAMODB_ENDPOINT,

@@ -48,7 +48,7 @@ export class PayloadTooLargeError extends AppError {
   override readonly title = 'Payload too large';
 }
 
-/** The store is throttling or unreachable; nothing was written and the client should retry later. */
+/** The store is throttling or unreachable; the client should retry later (each event is written whole or not at all). */
 export class UnavailableError extends AppError {
   override readonly status = 503;
   override readonly title = 'Service unavailable';

@@ -18,10 +18,10 @@ export const Problem = z
   .openapi('Problem');
 export type Problem = z.infer<typeof Problem>;
 
-/** Answers a problem+json response. */
+/** Answers a problem+json response; no cache or CDN keeps it (a 503 or a 401 must not outlive its cause). */
 export function problem(c: Context, status: ContentfulStatusCode, title: string, detail: string, extra: Partial<Problem> = {}): Response {
   const body: Problem = { type: 'about:blank', title, status, detail, instance: c.req.path, ...extra };
-  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
 }
 
 /** Lists zod issues with their field paths, the way a client can act on them. */
@@ -52,9 +52,10 @@ export function errorResponse(error: Error, c: Context): Response {
   }
   if (error instanceof AppError) return problem(c, error.status as ContentfulStatusCode, error.title, error.message);
   if (error instanceof HTTPException) return httpExceptionProblem(error, c);
-  if (isThrottling(error)) {
+  if (isUnavailable(error)) {
     c.header('retry-after', '1');
-    return problem(c, 503, 'Service unavailable', 'the database is busy; nothing was written, retry shortly');
+    // A batch may be partly written by then (each event whole or not at all): re-sending it is safe, writes are idempotent by id.
+    return problem(c, 503, 'Service unavailable', 'the database is busy or unreachable; retry shortly (re-sending a write is safe)');
   }
   console.error(JSON.stringify({ level: 'error', message: 'unhandled error', path: c.req.path, error: error.name, detail: error.message }));
   return problem(c, 500, 'Internal error', 'something went wrong on our side; it has been logged');
@@ -68,11 +69,15 @@ function httpExceptionProblem(error: HTTPException, c: Context): Response {
   return problem(c, status, status === 401 ? 'Unauthorized' : 'Bad request', detail);
 }
 
-// The SDK marks throttling and server faults it gave up retrying; the client should come back later.
-function isThrottling(error: Error): boolean {
-  const meta = error as Error & { $retryable?: unknown; $fault?: string };
+// Throttling, server faults, timeouts and connections that failed, all of which the SDK gave up retrying; the client should come back later.
+function isUnavailable(error: Error): boolean {
+  const meta = error as Error & { $retryable?: unknown; $fault?: string; code?: unknown };
   return (
     ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError', 'ServiceUnavailable', 'TimeoutError'].includes(error.name) ||
-    meta.$fault === 'server'
+    meta.$fault === 'server' ||
+    NETWORK_ERRORS.has(String(meta.code))
   );
 }
+
+// Node's codes for a database that is down, restarting or unreachable (a refused or reset connection has no $fault).
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -10,6 +10,7 @@ describe('config', () => {
         TABLE_NAME: 'timeline-search',
         API_KEYS: [],
         CORS_ORIGINS: ['*'],
+        SEARCH_MANIFEST_TTL_MS: 1000,
         LOG_LEVEL: 'info',
       });
     });
@@ -30,6 +31,7 @@ describe('config', () => {
           API_KEYS: 'k1',
           API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
           CORS_ORIGINS: 'https://example.org',
+          SEARCH_MANIFEST_TTL_MS: '250',
           LOG_LEVEL: 'debug',
         }),
       ).toStrictEqual({
@@ -40,6 +42,7 @@ describe('config', () => {
         API_KEYS: ['k1'],
         API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
         CORS_ORIGINS: ['https://example.org'],
+        SEARCH_MANIFEST_TTL_MS: 250,
         LOG_LEVEL: 'debug',
       });
     });
