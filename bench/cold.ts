@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { serializeShard, ShardReader, ShardWriter, type ShardData } from '../lib/search/shard';
+import type { ShardStore } from '../lib/search/shard-store';
+import type { MeterSnapshot } from './meter';
+
+/** What a fresh process measured answering its first search. */
+export interface ColdResult {
+  status: number;
+  total: number;
+  /** Node start until the child's first line ran (Node and tsx boot). */
+  bootMs: number;
+  /** Importing the app's modules (transpiled by tsx on the fly; a bundled Lambda imports faster). */
+  importMs: number;
+  createAppMs: number;
+  /** The first request through the app: manifest read, shard reads, gunzip, parse, search. */
+  firstRequestMs: number;
+  /** The same request again in the same process, warm. */
+  secondRequestMs: number;
+  /** What the first request read from DynamoDB (and, under `GetItem`, the manifest). */
+  reads: MeterSnapshot;
+  heapBefore: number;
+  heapAfter: number;
+  /** Wall time of the whole child process, as the parent saw it. */
+  processMs: number;
+}
+
+/** What loading every shard of a timeline into memory took. */
+export interface MemoryResult {
+  total: number;
+  loadMs: number;
+  shards: number;
+  docs: number;
+  compressedBytes: number;
+  heapBefore: number;
+  heapAfter: number;
+  reads: MeterSnapshot;
+  processMs: number;
+}
+
+/** Runs one search in a fresh Node process against the same DynamoDB Local. */
+export function coldSearch(env: ColdEnv, query: Record<string, string>): Promise<ColdResult> {
+  return runChild<ColdResult>(env, query, 'app', []);
+}
+
+/** Loads every shard in a fresh process (unbounded cache, `--expose-gc`) and reports the heap. */
+export function measureMemory(env: ColdEnv): Promise<MemoryResult> {
+  return runChild<MemoryResult>(env, {}, 'memory', ['--expose-gc']);
+}
+
+/** Where the child finds the data. */
+export interface ColdEnv {
+  DYNAMODB_ENDPOINT: string;
+  TABLE_NAME: string;
+  timeline: string;
+  /** Heap limit of the child in MB, for the 1M index. */
+  maxOldSpaceMb?: number;
+}
+
+async function runChild<T>(env: ColdEnv, query: Record<string, string>, mode: 'app' | 'memory', flags: string[]): Promise<T> {
+  const script = fileURLToPath(new URL('./cold-child.ts', import.meta.url));
+  const started = performance.now();
+  const heap = env.maxOldSpaceMb ? [`--max-old-space-size=${env.maxOldSpaceMb}`] : [];
+  const child = spawn(process.execPath, [...flags, ...heap, '--import', 'tsx', script], {
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
+      TABLE_NAME: env.TABLE_NAME,
+      COLD_TIMELINE: env.timeline,
+      COLD_QUERY: JSON.stringify(query),
+      COLD_MODE: mode,
+      LOG_LEVEL: 'error',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const processMs = performance.now() - started;
+  const line = stdout.split('\n').find((text) => text.startsWith('COLD_RESULT '));
+  if (code !== 0 || !line) throw new Error(`cold child (${mode}) exited with ${code}: ${stderr.trim().slice(-2000)}`);
+  return { ...(JSON.parse(line.slice('COLD_RESULT '.length)) as T), processMs };
+}
+
+/** Where a shard's load and rewrite time goes, measured on the largest shard of the timeline (median of 3). */
+export interface ShardCodecResult {
+  docs: number;
+  compressedBytes: number;
+  jsonBytes: number;
+  /** Reading its chunks from DynamoDB (Query). */
+  readMs: number;
+  gunzipMs: number;
+  parseMs: number;
+  /** ShardReader.fromData: the search side. */
+  readerMs: number;
+  /** The indexer's side of a rewrite: ShardWriter.from (when not cached), toData, JSON.stringify + gzip. */
+  loadWriterMs: number;
+  toDataMs: number;
+  serializeMs: number;
+}
+
+/** Times each step of loading and rewriting the largest shard. */
+export async function measureShardCodec(store: ShardStore, timeline: string): Promise<ShardCodecResult> {
+  const manifest = await store.getManifest(timeline);
+  const shard = Object.values(manifest?.shards ?? {}).reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const runs: Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'jsonBytes'>[] = [];
+  let jsonBytes = 0;
+  for (let i = 0; i < 3; i += 1) {
+    const time = <T>(work: () => T): [T, number] => {
+      const t0 = performance.now();
+      const value = work();
+      return [value, performance.now() - t0];
+    };
+    const t0 = performance.now();
+    const bytes = await store.readShard(timeline, shard);
+    const readMs = performance.now() - t0;
+    const [text, gunzipMs] = time(() => gunzipSync(bytes).toString('utf8'));
+    jsonBytes = text.length;
+    const [data, parseMs] = time(() => JSON.parse(text) as ShardData);
+    const [, readerMs] = time(() => ShardReader.fromData(data));
+    const [writer, loadWriterMs] = time(() => ShardWriter.from(JSON.parse(text) as ShardData));
+    const [plain, toDataMs] = time(() => writer.toData());
+    const [, serializeMs] = time(() => serializeShard(plain));
+    runs.push({ readMs, gunzipMs, parseMs, readerMs, loadWriterMs, toDataMs, serializeMs });
+  }
+  const mid = (key: keyof (typeof runs)[number]) => runs.map((run) => run[key]).sort((a, b) => a - b)[1]!;
+  return {
+    docs: shard.count,
+    compressedBytes: shard.bytes,
+    jsonBytes,
+    readMs: mid('readMs'),
+    gunzipMs: mid('gunzipMs'),
+    parseMs: mid('parseMs'),
+    readerMs: mid('readerMs'),
+    loadWriterMs: mid('loadWriterMs'),
+    toDataMs: mid('toDataMs'),
+    serializeMs: mid('serializeMs'),
+  };
+}

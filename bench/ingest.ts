@@ -1,0 +1,193 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { App } from '../lib/app';
+import { inParallel, retryUnprocessed } from '../lib/dynamo-batch';
+import { decadeOfKey, keys } from '../lib/event-keys';
+import { EventInput, spanKeys } from '../lib/event-schema';
+import { contentHash, toTimelineEvent } from '../lib/events';
+import { toIndexedDoc, type IndexedDoc } from '../lib/search/shard';
+import type { BenchEvent } from './generator';
+import type { IndexerReply, IndexerRequest, IndexerStats } from './indexer-child';
+import { summarize, type Summary } from './latency';
+
+/** The key every benchmark write carries. */
+export const BENCH_API_KEY = 'bench-key';
+
+/** Events in the forms the baselines need: the item our store writes, and the document our index holds. */
+export interface PreparedEvents {
+  /** The exact item `EventStore.putMany` writes, for the raw `BatchWriteItem` baseline and `Scan`. */
+  items: Record<string, AttributeValue>[];
+  docs: IndexedDoc[];
+}
+
+/** Normalizes events once as the API would (dates, keys, hashes), for the baselines. */
+export function prepareEvents(timeline: string, events: readonly BenchEvent[], now = new Date().toISOString()): PreparedEvents {
+  const items: Record<string, AttributeValue>[] = [];
+  const docs: IndexedDoc[] = [];
+  for (const raw of events) {
+    const input = EventInput.parse(raw);
+    const event = toTimelineEvent(timeline, input, now);
+    const { startKey, endKey } = spanKeys(event.date);
+    items.push(
+      marshall(
+        {
+          ...event,
+          pk: keys.timeline(timeline),
+          sk: keys.event(event.id),
+          gpk: keys.datePartition(timeline, decadeOfKey(startKey)),
+          gsk: keys.dateSort(startKey, event.id),
+          startKey,
+          endKey,
+          hash: contentHash(input),
+          rev: 1,
+        },
+        { removeUndefinedValues: true },
+      ),
+    );
+    docs.push(toIndexedDoc(event, { startKey, endKey, rev: 1 }));
+  }
+  return { items, docs };
+}
+
+/** What an ingest run measured. */
+export interface IngestResult {
+  events: number;
+  ms: number;
+  eventsPerS: number;
+  requests: number;
+  /** Duration of each request (a POST of a batch, or a BatchWriteItem), retries included. */
+  requestMs: Summary;
+  /** POSTs answered 503 (database busy) and sent again. */
+  retries?: number;
+}
+
+/** Posts events through the whole HTTP stack in batches, `inFlight` requests at a time. */
+export async function ingestThroughApi(
+  app: App,
+  timeline: string,
+  events: readonly BenchEvent[],
+  { batchSize = 1000, inFlight = 8, onProgress }: { batchSize?: number; inFlight?: number; onProgress?: (done: number) => void } = {},
+): Promise<IngestResult> {
+  const batches: BenchEvent[][] = [];
+  for (let i = 0; i < events.length; i += batchSize) batches.push(events.slice(i, i + batchSize));
+  const durations: number[] = [];
+  let done = 0;
+  let retries = 0;
+  const started = performance.now();
+  await inParallel(batches, inFlight, async (batch) => {
+    const t0 = performance.now();
+    const post = () =>
+      app.request(`/v1/timelines/${timeline}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+    let response = await post();
+    // A 503 says the database was busy and that sending the same batch again is safe: a client retries it.
+    for (let attempt = 1; response.status === 503 && attempt <= 5; attempt += 1) {
+      retries += 1;
+      await response.text();
+      await new Promise((wake) => setTimeout(wake, 250 * 2 ** attempt));
+      response = await post();
+    }
+    const body = (await response.json()) as { rejected?: unknown[]; detail?: string };
+    if (response.status >= 300 || (body.rejected?.length ?? 0) > 0) {
+      throw new Error(`POST of ${batch.length} events answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    }
+    durations.push(performance.now() - t0);
+    done += batch.length;
+    onProgress?.(done);
+  });
+  const ms = performance.now() - started;
+  return { events: events.length, ms, eventsPerS: (events.length / ms) * 1000, requests: batches.length, requestMs: summarize(durations), retries };
+}
+
+/** Writes items with plain `BatchWriteItem` (25 a request, `inFlight` at a time), unprocessed items retried. */
+export async function ingestRaw(
+  client: DynamoDBClient,
+  tableName: string,
+  items: readonly Record<string, AttributeValue>[],
+  { inFlight = 8 }: { inFlight?: number } = {},
+): Promise<IngestResult> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
+  const durations: number[] = [];
+  const started = performance.now();
+  await inParallel(batches, inFlight, async (batch) => {
+    const t0 = performance.now();
+    await retryUnprocessed(batch, async (pending) => {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      return out.UnprocessedItems?.[tableName] ?? [];
+    });
+    durations.push(performance.now() - t0);
+  });
+  const ms = performance.now() - started;
+  return { events: items.length, ms, eventsPerS: (items.length / ms) * 1000, requests: batches.length, requestMs: summarize(durations) };
+}
+
+/** The indexer child process, driven over IPC. */
+export class IndexerProcess {
+  private readonly waiting: ((reply: IndexerReply) => void)[] = [];
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: IndexerReply) => this.waiting.shift()?.(reply));
+  }
+
+  /** Starts the indexer against a table and resolves once it polls the stream. */
+  static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string }): Promise<IndexerProcess> {
+    const child = fork(fileURLToPath(new URL('./indexer-child.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const process_ = new IndexerProcess(child);
+    await process_.next();
+    return process_;
+  }
+
+  /** Resolves when everything written before the call is indexed; the time it took. */
+  async drain(timeoutMs = 600_000): Promise<number> {
+    const reply = await this.ask({ type: 'drain', timeoutMs });
+    if (reply.type !== 'drained') throw new Error(`indexer: ${reply.type === 'error' ? reply.message : reply.type}`);
+    return reply.ms;
+  }
+
+  /** What the indexer did since the last reset. */
+  async stats(): Promise<IndexerStats> {
+    const reply = await this.ask({ type: 'stats' });
+    if (reply.type !== 'stats') throw new Error(`indexer: ${reply.type === 'error' ? reply.message : reply.type}`);
+    return reply.stats;
+  }
+
+  /** Zeroes the counters. */
+  async reset(): Promise<void> {
+    await this.ask({ type: 'reset' });
+  }
+
+  /** Stops polling and ends the process. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'stop' } satisfies IndexerRequest);
+    await exited;
+  }
+
+  private ask(request: IndexerRequest): Promise<IndexerReply> {
+    const reply = this.next();
+    this.child.send(request);
+    return reply;
+  }
+
+  private next(): Promise<IndexerReply> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`indexer process exited with code ${code}`));
+      this.child.once('exit', onExit);
+      this.waiting.push((reply) => {
+        this.child.off('exit', onExit);
+        resolve(reply);
+      });
+    });
+  }
+}
