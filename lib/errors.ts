@@ -42,12 +42,6 @@ export class ConflictError extends AppError {
   override readonly title = 'Conflict';
 }
 
-/** The request body is larger than the service accepts. */
-export class PayloadTooLargeError extends AppError {
-  override readonly status = 413;
-  override readonly title = 'Payload too large';
-}
-
 /** The store is throttling or unreachable; the client should retry later (each event is written whole or not at all). */
 export class UnavailableError extends AppError {
   override readonly status = 503;

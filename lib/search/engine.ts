@@ -67,7 +67,7 @@ export function findMatches(
   if (query.empty) return { matches: [], terms };
   const specs = scoringSpecs(query.plan);
   const expansions = new ExpansionCache();
-  const stats = collectStats(shards, specs, expansions);
+  const stats = collectStats(shards, specs, expansions, ranking.model);
   const matches: Match[] = [];
   for (const shard of shards) {
     const context = { shard, expansions, accept: dateFilter(shard, query) };
@@ -147,8 +147,6 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
     case 'not':
       // The parser never lets a NOT stand alone; inside an AND it is handled above.
       return materialized(new Set());
-    case 'none':
-      return materialized(new Set());
   }
 }
 
@@ -227,7 +225,8 @@ interface CorpusStats {
   anyFieldFrequency: Map<string, number>;
 }
 
-function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: ExpansionCache): CorpusStats {
+// Each model needs one kind of document frequency; counting the other would be wasted work per query.
+function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: ExpansionCache, model: RankingOptions['model']): CorpusStats {
   const documentCount = shards.reduce((sum, shard) => sum + shard.documentCount, 0);
   const totals: Record<string, number> = {};
   const frequency = new Map<string, Record<string, number>>();
@@ -238,13 +237,16 @@ function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: Expa
     }
     for (const spec of specs) {
       for (const { term, postings } of expansions.get(spec, shard)) {
+        if (model === 'bm25f') {
+          const key = `${term}|${spec.fields.join(',')}`;
+          anyFieldFrequency.set(key, (anyFieldFrequency.get(key) ?? 0) + shard.documentFrequency(term, spec.fields));
+          continue;
+        }
         const counts = frequency.get(term) ?? {};
         for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
           counts[field] = (counts[field] ?? 0) + (postings.get(fieldId)?.size ?? 0);
         }
         frequency.set(term, counts);
-        const key = `${term}|${spec.fields.join(',')}`;
-        anyFieldFrequency.set(key, (anyFieldFrequency.get(key) ?? 0) + shard.documentFrequency(term, spec.fields));
       }
     }
   }

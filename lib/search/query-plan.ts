@@ -28,8 +28,7 @@ export type PlanNode =
   | { type: 'facet'; field: 'tags' | 'places' | 'people'; value: string }
   | { type: 'and'; children: PlanNode[] }
   | { type: 'or'; children: PlanNode[] }
-  | { type: 'not'; child: PlanNode }
-  | { type: 'none' };
+  | { type: 'not'; child: PlanNode };
 
 const FACET_FIELDS = { tag: 'tags', place: 'places', person: 'people' } as const;
 
