@@ -29,6 +29,12 @@ export class ShardCache {
     return Promise.all(shards.map((shard) => this.reader(timeline, shard)));
   }
 
+  /** Forgets a timeline's shards the manifest no longer names: each index update writes a new shard id. */
+  retain(timeline: string, shardIds: Iterable<string>): void {
+    const keep = new Set([...shardIds].map((id) => `${timeline}#${id}`));
+    for (const key of [...this.entries.keys()]) if (key.startsWith(`${timeline}#`) && !keep.has(key)) this.forget(key);
+  }
+
   private async reader(timeline: string, shard: ShardMeta): Promise<ShardReader> {
     const key = `${timeline}#${shard.id}`;
     const entry = this.entries.get(key);
