@@ -103,10 +103,10 @@ export interface ShardCodecResult {
   serializeMs: number;
 }
 
-/** Times each step of loading and rewriting the largest shard. */
+/** Times each step of loading and rewriting the largest segment. */
 export async function measureShardCodec(store: ShardStore, timeline: string): Promise<ShardCodecResult> {
   const manifest = await store.getManifest(timeline);
-  const shard = Object.values(manifest?.shards ?? {}).reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const segment = Object.values(manifest?.shards ?? {}).flatMap((shard) => shard.segments).reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const runs: Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'jsonBytes'>[] = [];
   let jsonBytes = 0;
   for (let i = 0; i < 3; i += 1) {
@@ -116,7 +116,7 @@ export async function measureShardCodec(store: ShardStore, timeline: string): Pr
       return [value, performance.now() - t0];
     };
     const t0 = performance.now();
-    const bytes = await store.readShard(timeline, shard);
+    const bytes = await store.readSegment(timeline, segment);
     const readMs = performance.now() - t0;
     const [text, gunzipMs] = time(() => gunzipSync(bytes).toString('utf8'));
     jsonBytes = text.length;
@@ -129,8 +129,8 @@ export async function measureShardCodec(store: ShardStore, timeline: string): Pr
   }
   const mid = (key: keyof (typeof runs)[number]) => runs.map((run) => run[key]).sort((a, b) => a - b)[1]!;
   return {
-    docs: shard.count,
-    compressedBytes: shard.bytes,
+    docs: segment.count,
+    compressedBytes: segment.bytes,
     jsonBytes,
     readMs: mid('readMs'),
     gunzipMs: mid('gunzipMs'),

@@ -4,7 +4,8 @@ import { searchRange } from '../lib/search/date-range';
 import { DEFAULT_RANKING, findMatches, type RankingOptions } from '../lib/search/engine';
 import { parseQuery } from '../lib/search/query-parser';
 import { planQuery } from '../lib/search/query-plan';
-import { parseShard, ShardReader } from '../lib/search/shard';
+import type { ShardReader } from '../lib/search/shard';
+import { ShardCache } from '../lib/search/shard-cache';
 import type { ShardStore } from '../lib/search/shard-store';
 import type { EngineAnswer, KeyBounds } from './baselines/fts5';
 import type { BenchQuery } from './queries';
@@ -50,13 +51,14 @@ export class LoadedIndex {
   static async load(store: ShardStore, timeline: string): Promise<LoadedIndex> {
     const manifest = await store.getManifest(timeline);
     const metas = Object.values(manifest?.shards ?? {}).filter((shard) => shard.count > 0);
+    const cache = new ShardCache(store, { maxCompressedBytes: Number.POSITIVE_INFINITY });
     const shards = await Promise.all(
-      metas.map(async (meta) => ({ reader: ShardReader.fromData(parseShard(await store.readShard(timeline, meta))), minStart: meta.minStart!, maxEnd: meta.maxEnd! })),
+      metas.map(async (meta) => (await cache.readers(timeline, [meta])).map((reader) => ({ reader, minStart: meta.minStart!, maxEnd: meta.maxEnd! }))),
     );
-    return new LoadedIndex(shards);
+    return new LoadedIndex(shards.flat());
   }
 
-  /** Number of shards loaded. */
+  /** Number of segments loaded. */
   get shardCount(): number {
     return this.shards.length;
   }

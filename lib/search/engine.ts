@@ -70,7 +70,7 @@ export function findMatches(
   const stats = collectStats(shards, specs, expansions, ranking.model);
   const matches: Match[] = [];
   for (const shard of shards) {
-    const context = { shard, expansions, accept: dateFilter(shard, query) };
+    const context = { shard, expansions, accept: acceptFilter(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
     const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
     const candidates = intersect([root, ...filters], [], context.accept);
@@ -98,7 +98,7 @@ class ExpansionCache {
 interface ShardContext {
   shard: ShardReader;
   expansions: ExpansionCache;
-  /** The date range as a per-document check, checked before anything costly; absent when the whole shard is inside. */
+  /** The date range and the segment's hidden documents as a per-document check, run before anything costly; absent when nothing is excluded. */
   accept?: (doc: number) => boolean;
 }
 
@@ -114,9 +114,13 @@ interface DocSet {
   verify?(doc: number): boolean;
 }
 
-function dateFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
-  if (shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey) return undefined;
+function acceptFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
+  const inRange = shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey;
+  const { hidden } = shard;
+  if (inRange && hidden.size === 0) return undefined;
   return (id) => {
+    if (hidden.has(id)) return false;
+    if (inRange) return true;
     const doc = shard.docs.get(id)!;
     return doc.startKey <= query.toKey && doc.endKey >= query.fromKey;
   };

@@ -4,22 +4,27 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { EVENT_PREFIX } from '../event-keys';
 import { IndexedDoc, parseShard, serializeShard, ShardWriter, toIndexedDoc } from './shard';
-import { emptyShard, KEY_SPACE, newShardId, shardFor, StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
+import { emptyShard, firstShardId, KEY_SPACE, laneOf, shardFor, StaleShardError, type Lane, type Manifest, type Segment, type ShardMeta, type ShardStore } from './shard-store';
 
 /** A change to apply to a timeline's index. */
 export type IndexOp =
   | { kind: 'upsert'; doc: IndexedDoc }
-  | { kind: 'remove'; id: string; startKey: string; rev: number };
+  | { kind: 'remove'; id: string; startKey: string; lane: Lane; rev: number };
 
 /** How shards grow and how hard a writer tries. */
 export interface IndexerOptions {
   /** Split a shard above this many events; loading one stays well under 100 ms. @default 2000 */
   readonly maxShardDocs?: number;
+  /** Segments a shard may have (a base and deltas) before its deltas are merged into one. @default 6 */
+  readonly maxSegments?: number;
   /** Attempts per shard when other indexers keep winning the race. @default 30 */
   readonly maxAttempts?: number;
 }
 
-const DEFAULTS = { maxShardDocs: 2000, maxAttempts: 30 } satisfies Required<IndexerOptions>;
+// About 4 MiB of heap each at 2,000 events: a Lambda of 1 GB keeps the shards a batch touches and then some.
+const MAX_CACHED_WRITERS = 32;
+
+const DEFAULTS = { maxShardDocs: 2000, maxSegments: 6, maxAttempts: 30 } satisfies Required<IndexerOptions>;
 
 /** The event attributes the index needs from a stream image; anything else in the item is ignored. */
 export const StreamImage = z.object({
@@ -108,19 +113,28 @@ export class SearchIndexer {
 
   /** Replaces a timeline's index with shards built from the given events (the table is the source of truth). */
   async rebuild(timeline: string, docs: IndexedDoc[]): Promise<Manifest> {
-    const previous = await this.store.getManifest(timeline, true);
-    const sorted = [...docs].sort((a, b) => a.startKey.localeCompare(b.startKey) || a.id.localeCompare(b.id));
+    // An index in an earlier format is replaced all the same; its chunks are left for verify to count.
+    const previous = await this.store.getManifest(timeline, true).catch((error: unknown) => {
+      if (error instanceof z.ZodError) return undefined;
+      throw error;
+    });
     const target = Math.floor(this.options.maxShardDocs * 0.75);
-    const groups = splitByKey(sorted, target);
     const shards: ShardMeta[] = [];
-    for (const [i, group] of groups.entries()) {
-      const from = i === 0 ? KEY_SPACE.first : group[0]!.startKey;
-      const to = i === groups.length - 1 ? KEY_SPACE.last : groups[i + 1]![0]!.startKey;
-      shards.push(await this.writeNew(timeline, { ...emptyShard(from, to), version: 0 }, group));
+    for (const lane of ['main', 'long'] as const) {
+      const sorted = docs.filter((doc) => laneOf(doc) === lane).sort((a, b) => a.startKey.localeCompare(b.startKey) || a.id.localeCompare(b.id));
+      if (!sorted.length) continue;
+      const groups = splitByKey(sorted, target);
+      for (const [i, group] of groups.entries()) {
+        const from = i === 0 ? KEY_SPACE.first : group[0]!.startKey;
+        const to = i === groups.length - 1 ? KEY_SPACE.last : groups[i + 1]![0]!.startKey;
+        const index = ShardWriter.from();
+        for (const doc of group) index.upsert(doc);
+        shards.push(await this.writeBase(timeline, { ...emptyShard(lane, from, to), ...(i === 0 ? { id: firstShardId(lane) } : {}) }, index));
+      }
     }
     const manifest: Manifest = { timeline, shards: Object.fromEntries(shards.map((shard) => [shard.id, shard])) };
     await this.store.putManifest(manifest);
-    for (const old of Object.values(previous?.shards ?? {})) await this.store.deleteShard(timeline, old);
+    for (const old of Object.values(previous?.shards ?? {})) await this.store.deleteSegments(timeline, old.segments);
     return manifest;
   }
 
@@ -134,77 +148,177 @@ export class SearchIndexer {
       if (error instanceof StaleShardError) return false;
       throw error;
     }
-    if (!applyOps(index, ops)) return true;
-    const parts = index.size > this.options.maxShardDocs ? splitShard(index.documents(), shard, this.options.maxShardDocs) : undefined;
-    const next = parts
-      ? await Promise.all(parts.map(({ from, to, docs: part }) => this.writeNew(timeline, { ...emptyShard(from, to), id: newShardId() }, part)))
-      : // A fresh id for every version: racing indexers never write the same chunk keys, so a loser's clean-up cannot delete the winner's.
-        [await this.write(timeline, { ...shard, id: newShardId(), version: shard.version + 1 }, index)];
-    const committed = (await this.store.commitShard(timeline, shard, next)) || (await this.landed(timeline, next));
+    const lastStart = index.lastStartKey();
+    const change = applyOps(index, ops);
+    if (!change) return true;
+    const update = await this.write(timeline, shard, index, change, lastStart);
+    const committed = (await this.store.commitShard(timeline, shard, update.next)) || (await this.landed(timeline, update.next));
     this.cache.delete(cacheKey(timeline, shard.id));
     if (!committed) {
-      await Promise.all(next.map((meta) => this.store.deleteShard(timeline, meta)));
+      await this.store.deleteSegments(timeline, update.written);
       return false;
     }
-    if (!parts) this.cache.set(cacheKey(timeline, next[0]!.id), { version: next[0]!.version, index });
-    await this.store.deleteShard(timeline, shard);
+    for (const { meta, index: writer } of update.cache) this.remember(cacheKey(timeline, meta.id), { version: meta.version, index: writer });
+    await this.store.deleteSegments(timeline, update.obsolete);
     return true;
+  }
+
+  /**
+   * Writes a shard's change the cheapest way that keeps it healthy: new events past all of a full
+   * shard's own start a shard of their own (the shard is not rewritten: date-ordered imports write
+   * each event once); an overgrown shard splits; otherwise the change is a delta segment, deltas
+   * are merged into one when there are too many, and into a new base once they outweigh it.
+   */
+  private async write(timeline: string, shard: ShardMeta, index: ShardWriter, change: Change, lastStart: string): Promise<ShardUpdate> {
+    const { maxShardDocs, maxSegments } = this.options;
+    if (index.size > maxShardDocs && isAppend(index, change, lastStart)) return this.appendShard(timeline, shard, index, change);
+    if (index.size > maxShardDocs) {
+      const parts = splitShard(index.documents(), shard, maxShardDocs);
+      if (parts) return this.splitInto(timeline, shard, index, parts);
+    }
+    const base = shard.segments[0];
+    const { ids, removed } = index.changedSinceBase();
+    if (!base || ids.length + removed.length > base.count) return this.rewrite(timeline, shard, index);
+    const merging = shard.segments.length >= maxSegments;
+    const delta = merging ? index.subset(ids).toData(removed) : index.subset(change.upserted).toData(change.removed);
+    const segment = await this.store.writeSegment(timeline, serializeShard(delta), delta.docs.length);
+    const segments = merging ? [base, segment] : [...shard.segments, segment];
+    const next = { ...shard, ...bounds(index), version: shard.version + 1, count: index.size, segments, bytes: sumBytes(segments) };
+    return { next: [next], written: [segment], obsolete: merging ? shard.segments.slice(1) : [], cache: [{ meta: next, index }] };
+  }
+
+  /** The new events become a shard of their own (or several), cut at the first of them. */
+  private async appendShard(timeline: string, shard: ShardMeta, index: ShardWriter, change: Change): Promise<ShardUpdate> {
+    const added = change.upserted.map((id) => index.get(id)!).sort((a, b) => a.startKey.localeCompare(b.startKey) || a.id.localeCompare(b.id));
+    const cut = added[0]!.startKey;
+    const moved = index.detach(change.upserted);
+    const groups = splitByKey(added, Math.floor(this.options.maxShardDocs * 0.75));
+    const parts = groups.map((docs, i) => ({
+      from: i === 0 ? cut : docs[0]!.startKey,
+      to: i === groups.length - 1 ? shard.to : groups[i + 1]![0]!.startKey,
+      index: moved.subset(docs.map((doc) => doc.id)),
+    }));
+    const written = await Promise.all(parts.map((part) => this.writeBase(timeline, emptyShard(shard.lane, part.from, part.to), part.index)));
+    const kept = { ...shard, to: cut, version: shard.version + 1 };
+    return {
+      next: [kept, ...written],
+      written: written.flatMap((meta) => meta.segments),
+      obsolete: [],
+      cache: [{ meta: kept, index }, ...written.map((meta, i) => ({ meta, index: parts[i]!.index }))],
+    };
+  }
+
+  private async splitInto(timeline: string, shard: ShardMeta, index: ShardWriter, parts: SplitPart[]): Promise<ShardUpdate> {
+    const writers = parts.map((part) => index.subset(part.docs.map((doc) => doc.id)));
+    // The first part keeps the shard's id: a lane's first shard keeps its name (see firstShardId).
+    const next = await Promise.all(
+      parts.map((part, i) => this.writeBase(timeline, i === 0 ? { ...shard, to: part.to } : emptyShard(shard.lane, part.from, part.to), writers[i]!)),
+    );
+    return { next, written: next.flatMap((meta) => meta.segments), obsolete: shard.segments, cache: next.map((meta, i) => ({ meta, index: writers[i]! })) };
+  }
+
+  private async rewrite(timeline: string, shard: ShardMeta, index: ShardWriter): Promise<ShardUpdate> {
+    const next = await this.writeBase(timeline, shard, index);
+    return { next: [next], written: next.segments, obsolete: shard.segments, cache: [{ meta: next, index }] };
+  }
+
+  /** Keeps a shard's writer for the next batch; the least recently written go first, so a big import does not hold every shard. */
+  private remember(key: string, entry: { version: number; index: ShardWriter }): void {
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= MAX_CACHED_WRITERS) break;
+      this.cache.delete(oldest);
+    }
   }
 
   /** Whether a commit that failed its condition had landed after all: the SDK retried it after its answer was lost. */
   private async landed(timeline: string, next: ShardMeta[]): Promise<boolean> {
     const manifest = await this.store.getManifest(timeline, true);
-    return next.every((meta) => manifest?.shards[meta.id]?.version === meta.version);
+    const segmentIds = (meta: ShardMeta | undefined) => meta?.segments.map((segment) => segment.id).join();
+    return next.every((meta) => manifest?.shards[meta.id]?.version === meta.version && segmentIds(manifest.shards[meta.id]) === segmentIds(meta));
   }
 
   private async load(timeline: string, shard: ShardMeta): Promise<ShardWriter> {
     const cached = this.cache.get(cacheKey(timeline, shard.id));
     if (cached?.version === shard.version) return cached.index;
-    if (shard.chunks === 0) return ShardWriter.from();
-    return ShardWriter.from(parseShard(await this.store.readShard(timeline, shard)));
+    const segments = await Promise.all(shard.segments.map(async (segment) => parseShard(await this.store.readSegment(timeline, segment))));
+    return ShardWriter.from(...segments);
   }
 
-  private async writeNew(timeline: string, shard: ShardMeta, docs: IndexedDoc[]): Promise<ShardMeta> {
-    const index = ShardWriter.from();
-    for (const doc of docs) index.upsert(doc);
-    return this.write(timeline, { ...shard, version: shard.version + 1 }, index);
-  }
-
-  private async write(timeline: string, shard: ShardMeta, index: ShardWriter): Promise<ShardMeta> {
+  /** Writes all of a writer's documents as the shard's one segment. */
+  private async writeBase(timeline: string, shard: ShardMeta, index: ShardWriter): Promise<ShardMeta> {
     const data = index.toData();
-    const bytes = serializeShard(data);
-    const chunks = await this.store.writeShard(timeline, shard.id, shard.version, bytes);
-    const docs = data.docs;
-    return {
-      ...shard,
-      count: docs.length,
-      bytes: bytes.length,
-      chunks,
-      minStart: docs.reduce<string | undefined>((min, doc) => (min === undefined || doc.startKey < min ? doc.startKey : min), undefined),
-      maxEnd: docs.reduce<string | undefined>((max, doc) => (max === undefined || doc.endKey > max ? doc.endKey : max), undefined),
-    };
+    const segment = await this.store.writeSegment(timeline, serializeShard(data), data.docs.length);
+    index.markBase();
+    return { ...shard, ...bounds(index), version: shard.version + 1, count: index.size, bytes: segment.bytes, segments: [segment] };
   }
 }
 
+/** What applying ops changed in a shard: ids upserted and ids removed, as they finally stand. */
+interface Change {
+  upserted: string[];
+  removed: string[];
+  /** Whether each upserted id was new to the shard. */
+  allNew: boolean;
+}
+
+/** A shard change ready to commit: the manifest entries, the segments written for them, those they make obsolete. */
+interface ShardUpdate {
+  next: ShardMeta[];
+  written: Segment[];
+  obsolete: Segment[];
+  /** Writers to keep for the next batch, by the entry they match. */
+  cache: { meta: ShardMeta; index: ShardWriter }[];
+}
+
+type SplitPart = { from: string; to: string; docs: IndexedDoc[] };
+
 /** Applies ops in order; a stale change (lower revision than what the shard holds) is skipped. */
-function applyOps(index: ShardWriter, ops: IndexOp[]): boolean {
-  let changed = false;
+function applyOps(index: ShardWriter, ops: IndexOp[]): Change | undefined {
+  const upserted = new Set<string>();
+  const removed = new Set<string>();
+  let allNew = true;
   for (const op of ops) {
     const id = op.kind === 'upsert' ? op.doc.id : op.id;
     const stored = index.get(id);
     const rev = op.kind === 'upsert' ? op.doc.rev : op.rev;
     if (stored && stored.rev > rev) continue;
-    if (op.kind === 'upsert') index.upsert(op.doc);
-    else index.remove(id);
-    changed ||= Boolean(stored) || op.kind === 'upsert';
+    if (op.kind === 'upsert') {
+      if (stored && !upserted.has(id)) allNew = false;
+      index.upsert(op.doc);
+      upserted.add(id);
+      removed.delete(id);
+    } else if (stored) {
+      index.remove(id);
+      upserted.delete(id);
+      removed.add(id);
+    }
   }
-  return changed;
+  return upserted.size || removed.size ? { upserted: [...upserted], removed: [...removed], allNew } : undefined;
+}
+
+/** Whether a change only adds events starting after every event the (non-empty) shard held. */
+function isAppend(index: ShardWriter, change: Change, lastStart: string): boolean {
+  return lastStart !== '' && change.allNew && !change.removed.length && change.upserted.every((id) => index.get(id)!.startKey > lastStart);
+}
+
+function bounds(index: ShardWriter): Pick<ShardMeta, 'minStart' | 'maxEnd'> {
+  const docs = index.documents();
+  return {
+    minStart: docs.reduce<string | undefined>((min, doc) => (min === undefined || doc.startKey < min ? doc.startKey : min), undefined),
+    maxEnd: docs.reduce<string | undefined>((max, doc) => (max === undefined || doc.endKey > max ? doc.endKey : max), undefined),
+  };
+}
+
+function sumBytes(segments: readonly Segment[]): number {
+  return segments.reduce((sum, segment) => sum + segment.bytes, 0);
 }
 
 function groupByShard(manifest: Manifest, ops: IndexOp[]): Map<string, { shard: ShardMeta; ops: IndexOp[] }> {
   const groups = new Map<string, { shard: ShardMeta; ops: IndexOp[] }>();
   for (const op of ops) {
-    const shard = shardFor(manifest, op.kind === 'upsert' ? op.doc.startKey : op.startKey);
+    const shard = op.kind === 'upsert' ? shardFor(manifest, laneOf(op.doc), op.doc.startKey) : shardFor(manifest, op.lane, op.startKey);
     const group = groups.get(shard.id) ?? { shard, ops: [] };
     group.ops.push(op);
     groups.set(shard.id, group);
@@ -216,7 +330,7 @@ function groupByShard(manifest: Manifest, ops: IndexOp[]): Map<string, { shard: 
  * Splits an overgrown shard into parts of about three quarters of the limit (so they can grow
  * before splitting again), cut between dates; a shard of one single date cannot split.
  */
-function splitShard(docs: IndexedDoc[], shard: ShardMeta, maxDocs: number): { from: string; to: string; docs: IndexedDoc[] }[] | undefined {
+function splitShard(docs: IndexedDoc[], shard: ShardMeta, maxDocs: number): SplitPart[] | undefined {
   const sorted = [...docs].sort((a, b) => a.startKey.localeCompare(b.startKey) || a.id.localeCompare(b.id));
   const parts = Math.ceil(sorted.length / Math.max(1, Math.floor(maxDocs * 0.75)));
   const groups = splitByKey(sorted, Math.ceil(sorted.length / parts));
@@ -260,7 +374,10 @@ function toOps(record: DynamoDBRecord): { success: true; timeline: string; ops: 
   const timeline = after?.timeline ?? before?.timeline;
   if (!timeline) return { success: false, error: `${record.eventName} record without an image` };
   const ops: IndexOp[] = [];
-  if (before && (!after || after.startKey !== before.startKey)) ops.push({ kind: 'remove', id: before.id, startKey: before.startKey, rev: before.rev });
+  // An event whose start or lane changed lives in another shard now: take it out of the old one.
+  if (before && (!after || after.startKey !== before.startKey || laneOf(after) !== laneOf(before))) {
+    ops.push({ kind: 'remove', id: before.id, startKey: before.startKey, lane: laneOf(before), rev: before.rev });
+  }
   if (after) ops.push({ kind: 'upsert', doc: toIndexedDoc(after, after) });
   return { success: true, timeline, ops };
 }

@@ -94,7 +94,7 @@ export class SearchService {
     if (!fresh && cached && performance.now() - cached.readAt < this.manifestTtlMs) return cached.manifest;
     const manifest = await this.store.getManifest(timeline);
     this.manifests.set(timeline, { manifest, readAt: performance.now() });
-    this.cache.retain(timeline, Object.keys(manifest?.shards ?? {}));
+    this.cache.retain(timeline, Object.values(manifest?.shards ?? {}));
     return manifest;
   }
 }

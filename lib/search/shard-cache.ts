@@ -1,5 +1,5 @@
-import { parseShard, ShardReader } from './shard';
-import type { ShardMeta, ShardStore } from './shard-store';
+import { layered, parseShard, ShardReader } from './shard';
+import type { Segment, ShardMeta, ShardStore } from './shard-store';
 
 /** How much of a warm Lambda's memory loaded shards may take. */
 export interface ShardCacheOptions {
@@ -8,11 +8,13 @@ export interface ShardCacheOptions {
 }
 
 /**
- * Loaded shards kept across requests (a warm Lambda answers from memory), keyed by shard id
- * and checked against the manifest's version on every request, least recently used evicted first.
+ * Loaded segments kept across requests (a warm Lambda answers from memory), least recently used
+ * evicted first. Segments never change, so a new shard version only loads the segments it added.
  */
 export class ShardCache {
-  private readonly entries = new Map<string, { version: number; reader: ShardReader; bytes: number }>();
+  private readonly segments = new Map<string, { reader: ShardReader; bytes: number; shardKey: string }>();
+  // A shard version's readers with superseded documents hidden, built once per version.
+  private readonly views = new Map<string, { version: number; readers: ShardReader[] }>();
   private readonly loading = new Map<string, Promise<ShardReader>>();
   private readonly maxBytes: number;
   private bytes = 0;
@@ -24,42 +26,61 @@ export class ShardCache {
     this.maxBytes = options.maxCompressedBytes ?? 32 * 1024 * 1024;
   }
 
-  /** The readers of these shards, loading (in parallel) only those missing or outdated. */
+  /** The segment readers of these shards, loading (in parallel) only the segments not in memory. */
   async readers(timeline: string, shards: ShardMeta[]): Promise<ShardReader[]> {
-    return Promise.all(shards.map((shard) => this.reader(timeline, shard)));
+    return (await Promise.all(shards.map((shard) => this.view(timeline, shard)))).flat();
   }
 
-  /** Forgets a timeline's shards the manifest no longer names: each index update writes a new shard id. */
-  retain(timeline: string, shardIds: Iterable<string>): void {
-    const keep = new Set([...shardIds].map((id) => `${timeline}#${id}`));
-    for (const key of [...this.entries.keys()]) if (key.startsWith(`${timeline}#`) && !keep.has(key)) this.forget(key);
-  }
-
-  private async reader(timeline: string, shard: ShardMeta): Promise<ShardReader> {
-    const key = `${timeline}#${shard.id}`;
-    const entry = this.entries.get(key);
-    if (entry?.version === shard.version) {
-      // Re-inserting keeps the map in least-recently-used order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return entry.reader;
+  /** Forgets a timeline's shards and segments the manifest no longer names. */
+  retain(timeline: string, shards: Iterable<ShardMeta>): void {
+    const prefix = `${timeline}#`;
+    const keepShards = new Set<string>();
+    const keepSegments = new Set<string>();
+    for (const shard of shards) {
+      keepShards.add(prefix + shard.id);
+      for (const segment of shard.segments) keepSegments.add(prefix + segment.id);
     }
-    const loadKey = `${key}#${shard.version}`;
-    let pending = this.loading.get(loadKey);
+    for (const key of [...this.views.keys()]) if (key.startsWith(prefix) && !keepShards.has(key)) this.views.delete(key);
+    for (const key of [...this.segments.keys()]) if (key.startsWith(prefix) && !keepSegments.has(key)) this.forget(key);
+  }
+
+  private async view(timeline: string, shard: ShardMeta): Promise<ShardReader[]> {
+    const key = `${timeline}#${shard.id}`;
+    const cached = this.views.get(key);
+    const segmentKeys = shard.segments.map((segment) => `${timeline}#${segment.id}`);
+    if (cached?.version === shard.version && segmentKeys.every((segmentKey) => this.touch(segmentKey))) return cached.readers;
+    const readers = layered(await Promise.all(shard.segments.map((segment) => this.segment(timeline, segment, key))));
+    this.views.set(key, { version: shard.version, readers });
+    return readers;
+  }
+
+  /** Marks a segment as recently used; false when it was evicted (its shard's view must be rebuilt). */
+  private touch(key: string): boolean {
+    const entry = this.segments.get(key);
+    if (!entry) return false;
+    // Re-inserting keeps the map in least-recently-used order.
+    this.segments.delete(key);
+    this.segments.set(key, entry);
+    return true;
+  }
+
+  private async segment(timeline: string, segment: Segment, shardKey: string): Promise<ShardReader> {
+    const key = `${timeline}#${segment.id}`;
+    if (this.touch(key)) return this.segments.get(key)!.reader;
+    let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.load(timeline, shard, key).finally(() => this.loading.delete(loadKey));
-      this.loading.set(loadKey, pending);
+      pending = this.load(timeline, segment, key, shardKey).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
     }
     return pending;
   }
 
-  private async load(timeline: string, shard: ShardMeta, key: string): Promise<ShardReader> {
-    const bytes = await this.store.readShard(timeline, shard);
+  private async load(timeline: string, segment: Segment, key: string, shardKey: string): Promise<ShardReader> {
+    const bytes = await this.store.readSegment(timeline, segment);
     const reader = ShardReader.fromData(parseShard(bytes));
-    this.forget(key);
-    this.entries.set(key, { version: shard.version, reader, bytes: bytes.length });
+    this.segments.set(key, { reader, bytes: bytes.length, shardKey });
     this.bytes += bytes.length;
-    for (const [oldest] of this.entries) {
+    for (const [oldest] of this.segments) {
       if (this.bytes <= this.maxBytes || oldest === key) break;
       this.forget(oldest);
     }
@@ -67,9 +88,11 @@ export class ShardCache {
   }
 
   private forget(key: string): void {
-    const entry = this.entries.get(key);
+    const entry = this.segments.get(key);
     if (!entry) return;
     this.bytes -= entry.bytes;
-    this.entries.delete(key);
+    this.segments.delete(key);
+    // The shard's view holds the reader too: drop it, or the memory is never given back.
+    this.views.delete(entry.shardKey);
   }
 }

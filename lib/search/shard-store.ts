@@ -11,25 +11,60 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { spanDays } from '../date-keys';
 import { keys } from '../event-keys';
 import { inParallel, retryUnprocessed } from '../dynamo-batch';
 
 /** Lower and upper sentinels of the shard key space: every sort key lies between them. */
 export const KEY_SPACE = { first: '0', last: '~' } as const;
 
-/** One shard in a manifest: the start-date range it covers and the version its chunks carry. */
+/**
+ * Events spanning more than a year live in shards of their own lane: a few long spans (a war, a
+ * reign) would otherwise stretch every shard holding one over decades, and a one-month search would
+ * load them all. Each lane's shards tile the whole key space.
+ */
+export const Lane = z.enum(['main', 'long']);
+export type Lane = z.infer<typeof Lane>;
+
+const LONG_SPAN_DAYS = 366;
+
+/** The lane of an event, by the length of its span. */
+export function laneOf({ startKey, endKey }: { startKey: string; endKey: string }): Lane {
+  return spanDays(startKey, endKey) > LONG_SPAN_DAYS ? 'long' : 'main';
+}
+
+/** One stored segment of a shard: immutable, its chunks keyed by its own id. */
+export const Segment = z.object({
+  id: z.string(),
+  /** Documents stored in it, including those a later segment replaced. */
+  count: z.number().int(),
+  bytes: z.number().int(),
+  chunks: z.number().int(),
+});
+export type Segment = z.infer<typeof Segment>;
+
+/**
+ * One shard in a manifest: the start-date range it covers and its segments, a base and the deltas
+ * written after it (Lucene's segments, in small): a batch of changes is written as a delta of its
+ * own documents instead of rewriting the shard, and deltas are merged once they add up.
+ */
 export const ShardMeta = z.object({
   id: z.string(),
-  /** Covers events whose start sort key is >= from and < to. */
+  lane: Lane,
+  /** Covers events of its lane whose start sort key is >= from and < to. */
   from: z.string(),
   to: z.string(),
+  /** Bumped by every change; commits are conditional on the version they read. */
   version: z.number().int(),
+  /** Current documents (replaced and removed ones not counted). */
   count: z.number().int(),
   /** Earliest start and latest end among its events, to skip shards a range cannot touch. */
   minStart: z.string().optional(),
   maxEnd: z.string().optional(),
+  /** Compressed bytes of all its segments. */
   bytes: z.number().int(),
-  chunks: z.number().int(),
+  /** Oldest first: the base, then deltas; a later segment's documents and removals override earlier ones. */
+  segments: z.array(Segment),
 });
 export type ShardMeta = z.infer<typeof ShardMeta>;
 
@@ -40,7 +75,7 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-/** Thrown when a shard's chunks vanished under a reader (a newer version replaced them). */
+/** Thrown when a segment's chunks vanished under a reader (a newer version of its shard replaced them). */
 export class StaleShardError extends Error {
   override name = 'StaleShardError';
 }
@@ -64,6 +99,20 @@ export class ShardStore {
     return out.Item ? Manifest.parse(unmarshall(out.Item)) : undefined;
   }
 
+  /** Timelines whose manifest is in an earlier format than this code reads: rebuild them from the table. */
+  async outdatedTimelines(): Promise<string[]> {
+    const outdated: string[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': MANIFEST_PK }), ExclusiveStartKey: startKey }),
+      );
+      for (const item of out.Items ?? []) if (!Manifest.safeParse(unmarshall(item)).success) outdated.push(String(item.sk?.S));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return outdated;
+  }
+
   /** Every timeline's manifest. */
   async listManifests(): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
@@ -72,16 +121,19 @@ export class ShardStore {
       const out = await this.client.send(
         new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': MANIFEST_PK }), ExclusiveStartKey: startKey }),
       );
-      manifests.push(...(out.Items ?? []).map((item) => Manifest.parse(unmarshall(item))));
+      // A manifest of an earlier format is left out until a reindex replaces it (outdatedTimelines names them).
+      for (const item of out.Items ?? []) {
+        const manifest = Manifest.safeParse(unmarshall(item));
+        if (manifest.success) manifests.push(manifest.data);
+      }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return manifests;
   }
 
-  /** Creates a timeline's manifest with one empty shard covering all dates; returns whichever manifest won. */
+  /** Creates a timeline's manifest, with no shard yet; returns whichever manifest won. */
   async createManifest(timeline: string): Promise<Manifest> {
-    const shard = emptyShard(KEY_SPACE.first, KEY_SPACE.last);
-    const manifest: Manifest = { timeline, shards: { [shard.id]: shard } };
+    const manifest: Manifest = { timeline, shards: {} };
     try {
       await this.client.send(
         new PutItemCommand({
@@ -104,9 +156,8 @@ export class ShardStore {
     );
   }
 
-  /** The compressed bytes of one shard version. */
-  async readShard(timeline: string, shard: ShardMeta): Promise<Buffer> {
-    if (shard.chunks === 0) return Buffer.alloc(0);
+  /** The compressed bytes of one segment. */
+  async readSegment(timeline: string, segment: Segment): Promise<Buffer> {
     const parts: Buffer[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -114,38 +165,41 @@ export class ShardStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': chunkPrefix(shard.id, shard.version) }),
+          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': chunkPrefix(segment.id) }),
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of out.Items ?? []) parts.push(Buffer.from(item.data!.B!));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    if (parts.length !== shard.chunks) throw new StaleShardError(`shard ${shard.id} v${shard.version} has ${parts.length} of ${shard.chunks} chunks`);
+    if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
     return Buffer.concat(parts);
   }
 
-  /** Writes a shard version's chunks; they are invisible until a manifest names the version. */
-  async writeShard(timeline: string, id: string, version: number, bytes: Buffer): Promise<number> {
+  /** Writes a new segment's chunks under a fresh id; they are invisible until a manifest names the segment. */
+  async writeSegment(timeline: string, bytes: Buffer, count: number): Promise<Segment> {
+    const id = newSegmentId();
     const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
     const items = Array.from({ length: chunks }, (_, n) => ({
       PutRequest: {
         Item: {
           pk: { S: keys.timeline(timeline) },
-          sk: { S: `${chunkPrefix(id, version)}${String(n).padStart(4, '0')}` },
+          sk: { S: `${chunkPrefix(id)}${String(n).padStart(4, '0')}` },
           data: { B: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) },
         },
       },
     }));
     await this.batchWrite(items);
-    return chunks;
+    return { id, count, bytes: bytes.length, chunks };
   }
 
-  /** Deletes a shard version's chunks (after it was replaced, or when a commit lost its race). */
-  async deleteShard(timeline: string, shard: Pick<ShardMeta, 'id' | 'version' | 'chunks'>): Promise<void> {
-    const items = Array.from({ length: shard.chunks }, (_, n) => ({
-      DeleteRequest: { Key: { pk: { S: keys.timeline(timeline) }, sk: { S: `${chunkPrefix(shard.id, shard.version)}${String(n).padStart(4, '0')}` } } },
-    }));
+  /** Deletes segments' chunks (after a merge replaced them, or when a commit lost its race). */
+  async deleteSegments(timeline: string, segments: readonly Segment[]): Promise<void> {
+    const items = segments.flatMap((segment) =>
+      Array.from({ length: segment.chunks }, (_, n) => ({
+        DeleteRequest: { Key: { pk: { S: keys.timeline(timeline) }, sk: { S: `${chunkPrefix(segment.id)}${String(n).padStart(4, '0')}` } } },
+      })),
+    );
     await this.batchWrite(items);
   }
 
@@ -168,7 +222,9 @@ export class ShardStore {
           TableName: this.tableName,
           Key: marshall({ pk: MANIFEST_PK, sk: timeline }),
           UpdateExpression: `SET ${sets.join(', ')}${keepsId ? '' : ' REMOVE #shards.#old'}`,
-          ConditionExpression: '#shards.#old.#version = :expected',
+          // Version 0 is a lane's first shard, not in the manifest yet: whoever adds it first wins. Its id
+          // stays in the manifest as long as the lane has shards (see firstShardId), so it is added only once.
+          ConditionExpression: replaced.version === 0 ? 'attribute_not_exists(#shards.#old) OR #shards.#old.#version = :expected' : '#shards.#old.#version = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -192,9 +248,9 @@ export class ShardStore {
   }
 }
 
-/** A new, empty shard covering [from, to). */
-export function emptyShard(from: string, to: string): ShardMeta {
-  return { id: newShardId(), from, to, version: 0, count: 0, bytes: 0, chunks: 0 };
+/** A new, empty shard of a lane covering [from, to). */
+export function emptyShard(lane: Lane, from: string, to: string): ShardMeta {
+  return { id: newShardId(), lane, from, to, version: 0, count: 0, bytes: 0, segments: [] };
 }
 
 /** A fresh shard id. */
@@ -202,13 +258,29 @@ export function newShardId(): string {
   return randomBytes(5).toString('hex');
 }
 
-/** The shard of a manifest whose range holds the key. */
-export function shardFor(manifest: Manifest, key: string): ShardMeta {
-  const shard = Object.values(manifest.shards).find((meta) => meta.from <= key && key < meta.to);
-  if (!shard) throw new Error(`manifest of ${manifest.timeline} has no shard for ${key}`);
+// Every write makes a new segment id: racing indexers never write the same chunk keys, so a loser's clean-up cannot delete the winner's.
+function newSegmentId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * The id of a lane's first shard, the one starting at the beginning of the key space: splits and
+ * rebuilds keep it, so it names the lane's first shard for as long as the lane has any.
+ */
+export function firstShardId(lane: Lane): string {
+  return `${lane}-lane`;
+}
+
+/** The shard of a lane whose range holds the key; a lane with no shard yet gets its first, at version 0. */
+export function shardFor(manifest: Manifest, lane: Lane, key: string): ShardMeta {
+  const inLane = Object.values(manifest.shards).filter((meta) => meta.lane === lane);
+  if (!inLane.length) return { ...emptyShard(lane, KEY_SPACE.first, KEY_SPACE.last), id: firstShardId(lane) };
+  const shard = inLane.find((meta) => meta.from <= key && key < meta.to);
+  if (!shard) throw new Error(`manifest of ${manifest.timeline} has no ${lane} shard for ${key}`);
   return shard;
 }
 
-function chunkPrefix(id: string, version: number): string {
-  return `SHARD#${id}#${String(version).padStart(10, '0')}#`;
+/** Sort key prefix of a segment's chunk items. */
+export function chunkPrefix(segmentId: string): string {
+  return `SHARD#${segmentId}#`;
 }

@@ -75,6 +75,8 @@ export interface ShardData {
   terms: string[];
   /** Per term: flat triples of document index, field id, term frequency. */
   postings: number[][];
+  /** In a delta segment: ids of documents of earlier segments of the shard that were deleted. */
+  removed?: string[];
 }
 
 /** Compressed bytes of a shard, as stored in DynamoDB. */
@@ -119,22 +121,24 @@ function analyzeDoc(doc: IndexedDoc): AnalyzedDoc {
  */
 export class ShardWriter {
   private readonly docs = new Map<string, AnalyzedDoc>();
+  // Upserted or removed since the shard's base segment was written: what a merged delta must hold.
+  private readonly changed = new Set<string>();
+  private readonly removedSinceBase = new Set<string>();
 
-  /** A writer holding the documents of stored shard data (or none). */
-  static from(data?: ShardData): ShardWriter {
+  /**
+   * A writer holding a shard's documents, from its stored segments oldest first: a later segment's
+   * documents replace earlier copies and its removals delete them. Documents of the segments after
+   * the first are remembered as changed since the base, for `changedSinceBase`.
+   */
+  static from(...segments: ShardData[]): ShardWriter {
     const writer = new ShardWriter();
-    if (!data) return writer;
-    const analyzed = data.docs.map((doc, i) => ({ doc, lengths: data.lengths[i]!, terms: new Map<string, number[]>() }));
-    data.terms.forEach((term, t) => {
-      const flat = data.postings[t]!;
-      for (let i = 0; i < flat.length; i += 3) {
-        const terms = analyzed[flat[i]!]!.terms;
-        let counts = terms.get(term);
-        if (!counts) terms.set(term, (counts = SEARCH_FIELDS.map(() => 0)));
-        counts[flat[i + 1]!] = flat[i + 2]!;
+    segments.forEach((data, i) => {
+      for (const id of data.removed ?? []) writer.remove(id);
+      for (const entry of analyzedEntries(data)) {
+        writer.docs.set(entry.doc.id, entry);
+        if (i > 0) writer.changed.add(entry.doc.id);
       }
     });
-    for (const entry of analyzed) writer.docs.set(entry.doc.id, entry);
     return writer;
   }
 
@@ -151,11 +155,55 @@ export class ShardWriter {
   /** Adds a document or replaces the one with its id. */
   upsert(doc: IndexedDoc): void {
     this.docs.set(doc.id, analyzeDoc(doc));
+    this.changed.add(doc.id);
   }
 
   /** Removes a document; false when it was not there. */
   remove(id: string): boolean {
+    this.changed.delete(id);
+    this.removedSinceBase.add(id);
     return this.docs.delete(id);
+  }
+
+  /**
+   * Documents upserted and ids removed since the base segment: the content of one delta replacing
+   * all others. A removed id that came back is in both; the delta's own copy is the one that counts.
+   */
+  changedSinceBase(): { ids: string[]; removed: string[] } {
+    return { ids: [...this.changed], removed: [...this.removedSinceBase] };
+  }
+
+  /** Call once every document was written into a new base segment. */
+  markBase(): void {
+    this.changed.clear();
+    this.removedSinceBase.clear();
+  }
+
+  /** A writer over some of the documents, sharing their analysis (nothing is tokenized again). */
+  subset(ids: Iterable<string>): ShardWriter {
+    const writer = new ShardWriter();
+    for (const id of ids) {
+      const entry = this.docs.get(id);
+      if (entry) writer.docs.set(id, entry);
+    }
+    return writer;
+  }
+
+  /** Moves documents out into a writer of their own, as if they had never been added here. */
+  detach(ids: readonly string[]): ShardWriter {
+    const moved = this.subset(ids);
+    for (const id of ids) {
+      this.docs.delete(id);
+      this.changed.delete(id);
+    }
+    return moved;
+  }
+
+  /** The latest start key among the documents ('' when empty). */
+  lastStartKey(): string {
+    let last = '';
+    for (const { doc } of this.docs.values()) if (doc.startKey > last) last = doc.startKey;
+    return last;
   }
 
   /** Every document. */
@@ -163,8 +211,8 @@ export class ShardWriter {
     return [...this.docs.values()].map((entry) => entry.doc);
   }
 
-  /** The shard as stored. */
-  toData(): ShardData {
+  /** The documents as a stored segment; a delta also names the earlier documents it deletes. */
+  toData(removed: string[] = []): ShardData {
     const entries = [...this.docs.values()];
     const postings = new Map<string, number[]>();
     entries.forEach(({ terms }, d) => {
@@ -176,8 +224,23 @@ export class ShardWriter {
         });
       }
     });
-    return { docs: entries.map((entry) => entry.doc), lengths: entries.map((entry) => entry.lengths), terms: [...postings.keys()], postings: [...postings.values()] };
+    const data: ShardData = { docs: entries.map((entry) => entry.doc), lengths: entries.map((entry) => entry.lengths), terms: [...postings.keys()], postings: [...postings.values()] };
+    return removed.length ? { ...data, removed } : data;
   }
+}
+
+function analyzedEntries(data: ShardData): AnalyzedDoc[] {
+  const analyzed = data.docs.map((doc, i) => ({ doc, lengths: data.lengths[i]!, terms: new Map<string, number[]>() }));
+  data.terms.forEach((term, t) => {
+    const flat = data.postings[t]!;
+    for (let i = 0; i < flat.length; i += 3) {
+      const terms = analyzed[flat[i]!]!.terms;
+      let counts = terms.get(term);
+      if (!counts) terms.set(term, (counts = SEARCH_FIELDS.map(() => 0)));
+      counts[flat[i + 1]!] = flat[i + 2]!;
+    }
+  });
+  return analyzed;
 }
 
 /** Postings of one term: field id, then document short id, then term frequency. */
@@ -192,26 +255,34 @@ export interface ShardDoc extends IndexedDoc {
 /** Field ids, in MiniSearch's numbering (the order of `fields`). */
 export const FIELD_IDS = Object.fromEntries(SEARCH_FIELDS.map((field, i) => [field, i])) as Record<SearchField, number>;
 
+/** What a segment's readers build once and share, whichever documents a view hides. */
+interface SegmentCaches {
+  termIds: Map<string, number>;
+  decoded: Map<number, Postings>;
+  frequencies: Map<string, number>;
+  dictionary?: SearchableMap<number>;
+  facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
+  bounds?: { minStart: string; maxEnd: string };
+  shortIds?: Map<string, number>;
+}
+
 /**
- * A read-only shard laid out for query planning. Loading it is a JSON parse and one Map of terms;
- * a term's postings are decoded the first time a query asks for them, and the SearchableMap for
- * prefix and typo lookups (MiniSearch's radix tree) is built the first time one is asked for.
+ * A read-only segment of a shard laid out for query planning. Loading it is a JSON parse and one
+ * Map of terms; a term's postings are decoded the first time a query asks for them, and the
+ * SearchableMap for prefix and typo lookups (MiniSearch's radix tree) the first time one is asked for.
+ * Documents a later segment replaced or removed stay in the postings and statistics (as deleted
+ * documents do in Lucene until a merge) but are `hidden`: the engine never matches them.
  */
 export class ShardReader {
   readonly fieldIds = FIELD_IDS;
   readonly avgFieldLength: number[];
-  private readonly termIds = new Map<string, number>();
-  private readonly decoded = new Map<number, Postings>();
-  private readonly frequencies = new Map<string, number>();
-  private dictionary?: SearchableMap<number>;
-  private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
-  private bounds?: { minStart: string; maxEnd: string };
 
   private constructor(
     private readonly data: ShardData,
     readonly docs: Map<number, ShardDoc>,
+    private readonly caches: SegmentCaches,
+    readonly hidden: ReadonlySet<number> = new Set(),
   ) {
-    data.terms.forEach((term, t) => this.termIds.set(term, t));
     const totals = SEARCH_FIELDS.map(() => 0);
     for (const lengths of data.lengths) lengths.forEach((length, field) => (totals[field]! += length));
     this.avgFieldLength = totals.map((total) => (docs.size ? total / docs.size : 0));
@@ -221,29 +292,47 @@ export class ShardReader {
   static fromData(data: ShardData): ShardReader {
     const docs = new Map<number, ShardDoc>();
     data.docs.forEach((doc, i) => docs.set(i, { ...doc, fieldLength: data.lengths[i]! }));
-    return new ShardReader(data, docs);
+    const termIds = new Map<string, number>();
+    data.terms.forEach((term, t) => termIds.set(term, t));
+    return new ShardReader(data, docs, { termIds, decoded: new Map(), frequencies: new Map() });
   }
 
-  /** Number of documents in the shard. */
+  /** The same segment with these documents (by id) hidden, sharing everything loaded so far. */
+  hiding(ids: ReadonlySet<string>): ShardReader {
+    this.caches.shortIds ??= new Map(this.data.docs.map((doc, i) => [doc.id, i]));
+    const hidden = new Set<number>();
+    for (const id of ids) {
+      const shortId = this.caches.shortIds.get(id);
+      if (shortId !== undefined) hidden.add(shortId);
+    }
+    return hidden.size ? new ShardReader(this.data, this.docs, this.caches, hidden) : this;
+  }
+
+  /** Ids of earlier segments' documents this delta segment deleted. */
+  get removedIds(): readonly string[] {
+    return this.data.removed ?? [];
+  }
+
+  /** Number of documents in the segment, hidden ones included (they count in the statistics). */
   get documentCount(): number {
     return this.docs.size;
   }
 
-  /** Earliest start key of the shard's documents, to skip per-document date checks. */
+  /** Earliest start key of the segment's documents, to skip per-document date checks. */
   get minStart(): string {
-    this.bounds ??= keyBounds(this.docs);
-    return this.bounds.minStart;
+    this.caches.bounds ??= keyBounds(this.docs);
+    return this.caches.bounds.minStart;
   }
 
-  /** Latest end key of the shard's documents. */
+  /** Latest end key of the segment's documents. */
   get maxEnd(): string {
-    this.bounds ??= keyBounds(this.docs);
-    return this.bounds.maxEnd;
+    this.caches.bounds ??= keyBounds(this.docs);
+    return this.caches.bounds.maxEnd;
   }
 
   /** Postings of an indexed term, or undefined when no document has it. */
   postings(term: string): Postings | undefined {
-    const id = this.termIds.get(term);
+    const id = this.caches.termIds.get(term);
     return id === undefined ? undefined : this.decode(id);
   }
 
@@ -260,29 +349,29 @@ export class ShardReader {
   /** Number of documents holding the term in any of the fields (remembered: it is asked on every query). */
   documentFrequency(term: string, fields: readonly SearchField[]): number {
     const key = `${term}|${fields.join(',')}`;
-    let count = this.frequencies.get(key);
+    let count = this.caches.frequencies.get(key);
     if (count === undefined) {
       const postings = this.postings(term);
       const maps = fields.flatMap((field) => postings?.get(FIELD_IDS[field]) ?? []);
       count = maps.length === 1 ? maps[0]!.size : new Set(maps.flatMap((map) => [...map.keys()])).size;
-      this.frequencies.set(key, count);
+      this.caches.frequencies.set(key, count);
     }
     return count;
   }
 
   /** Documents whose tag, place or person equals the value, ignoring case. */
   facetDocs(field: 'tags' | 'places' | 'people', value: string): number[] {
-    this.facetIndexes ??= buildFacetIndexes(this.docs);
-    return this.facetIndexes[field].get(value.toLowerCase()) ?? [];
+    this.caches.facetIndexes ??= buildFacetIndexes(this.docs);
+    return this.caches.facetIndexes[field].get(value.toLowerCase()) ?? [];
   }
 
   private searchable(): SearchableMap<number> {
-    this.dictionary ??= SearchableMap.from(this.termIds);
-    return this.dictionary;
+    this.caches.dictionary ??= SearchableMap.from(this.caches.termIds);
+    return this.caches.dictionary;
   }
 
   private decode(id: number): Postings {
-    let postings = this.decoded.get(id);
+    let postings = this.caches.decoded.get(id);
     if (postings) return postings;
     postings = new Map();
     const flat = this.data.postings[id]!;
@@ -292,9 +381,26 @@ export class ShardReader {
       if (!byDoc) postings.set(field, (byDoc = new Map()));
       byDoc.set(flat[i]!, flat[i + 2]!);
     }
-    this.decoded.set(id, postings);
+    this.caches.decoded.set(id, postings);
     return postings;
   }
+}
+
+/**
+ * The readers of a shard's segments (oldest first), each hiding what a later segment replaced or
+ * removed: together they answer as one segment holding the shard's current documents would.
+ */
+export function layered(segments: readonly ShardReader[]): ShardReader[] {
+  const superseded = new Set<string>();
+  const views: ShardReader[] = [];
+  for (let i = segments.length - 1; i >= 0; i -= 1) {
+    const segment = segments[i]!;
+    views.push(superseded.size ? segment.hiding(superseded) : segment);
+    if (i === 0) break;
+    for (const doc of segment.docs.values()) superseded.add(doc.id);
+    for (const id of segment.removedIds) superseded.add(id);
+  }
+  return views.reverse();
 }
 
 function keyBounds(docs: Map<number, ShardDoc>): { minStart: string; maxEnd: string } {

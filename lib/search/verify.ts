@@ -2,8 +2,8 @@ import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_PREFIX, keys } from '../event-keys';
 import { StreamImage } from './indexer';
-import { IndexedDoc, parseShard, toIndexedDoc } from './shard';
-import { KEY_SPACE, ShardStore, StaleShardError, type Manifest, type ShardMeta } from './shard-store';
+import { IndexedDoc, parseShard, ShardWriter, toIndexedDoc } from './shard';
+import { KEY_SPACE, Lane, laneOf, ShardStore, StaleShardError, type Manifest, type ShardMeta } from './shard-store';
 
 /** An indexed event whose indexed form is not what the table says. */
 export interface StaleEntry {
@@ -145,7 +145,8 @@ async function readIndex(store: ShardStore, timeline: string): Promise<{ manifes
     for (const shard of Object.values(manifest?.shards ?? {})) {
       let shardDocs: IndexedDoc[];
       try {
-        shardDocs = shard.chunks === 0 ? [] : parseShard(await store.readShard(timeline, shard)).docs;
+        const segments = await Promise.all(shard.segments.map(async (segment) => parseShard(await store.readSegment(timeline, segment))));
+        shardDocs = ShardWriter.from(...segments).documents();
       } catch (error) {
         if (error instanceof StaleShardError && attempt < READ_ATTEMPTS) {
           replaced = true;
@@ -157,6 +158,7 @@ async function readIndex(store: ShardStore, timeline: string): Promise<{ manifes
       if (shardDocs.length !== shard.count) problems.push(`shard ${shard.id} v${shard.version} holds ${shardDocs.length} documents, the manifest says ${shard.count}`);
       for (const doc of shardDocs) {
         if (doc.startKey < shard.from || doc.startKey >= shard.to) problems.push(`${doc.id} starts at ${doc.startKey}, outside shard ${shard.id} [${shard.from}, ${shard.to})`);
+        if (laneOf(doc) !== shard.lane) problems.push(`${doc.id} belongs in the ${laneOf(doc)} lane, not in shard ${shard.id} of the ${shard.lane} lane`);
         if (docs.has(doc.id)) problems.push(`${doc.id} is indexed in more than one shard`);
         docs.set(doc.id, doc);
       }
@@ -165,8 +167,12 @@ async function readIndex(store: ShardStore, timeline: string): Promise<{ manifes
   }
 }
 
-/** The shards must tile the key space: no gap, no overlap. */
+/** Each lane's shards must tile the key space: no gap, no overlap. */
 function rangeProblems(shards: ShardMeta[]): string[] {
+  return Lane.options.flatMap((lane) => laneRangeProblems(shards.filter((shard) => shard.lane === lane)));
+}
+
+function laneRangeProblems(shards: ShardMeta[]): string[] {
   const sorted = [...shards].sort((a, b) => a.from.localeCompare(b.from));
   const problems: string[] = [];
   let expected: string = KEY_SPACE.first;
@@ -178,9 +184,9 @@ function rangeProblems(shards: ShardMeta[]): string[] {
   return problems;
 }
 
-/** Chunk items whose shard version the manifest does not name. */
+/** Chunk items of segments the manifest does not name. */
 async function countOrphanChunks(client: DynamoDBClient, tableName: string, timeline: string, manifest?: Manifest): Promise<number> {
-  const named = new Set(Object.values(manifest?.shards ?? {}).map((shard) => `${shard.id}#${shard.version}`));
+  const named = new Set(Object.values(manifest?.shards ?? {}).flatMap((shard) => shard.segments.map((segment) => segment.id)));
   let orphans = 0;
   let startKey: Record<string, AttributeValue> | undefined;
   do {
@@ -194,8 +200,8 @@ async function countOrphanChunks(client: DynamoDBClient, tableName: string, time
       }),
     );
     for (const item of out.Items ?? []) {
-      const [, id, version] = String(item.sk?.S).split('#');
-      if (!named.has(`${id}#${Number(version)}`)) orphans += 1;
+      const [, segmentId] = String(item.sk?.S).split('#');
+      if (!named.has(segmentId!)) orphans += 1;
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);

@@ -1,3 +1,5 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { EventStore } from '../../../lib/event-store';
 import { EventInput } from '../../../lib/event-schema';
@@ -5,6 +7,7 @@ import { SearchIndexer } from '../../../lib/search/indexer';
 import { ShardStore } from '../../../lib/search/shard-store';
 import { SearchService } from '../../../lib/search/search-service';
 import { SearchQuery } from '../../../lib/search/search-schema';
+import { verifyTimeline } from '../../../lib/search/verify';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 import { rawEvent, streamEvent, streamRecord } from '../../helpers/stream-records';
 
@@ -99,6 +102,106 @@ describe('SearchIndexer', () => {
     });
   });
 
+  describe('segments', () => {
+    const segmentsOf = async (timeline: string) => Object.values((await shards.getManifest(timeline))!.shards).map((shard) => shard.segments);
+    const upsert = (timeline: string, event: EventInput) => events.put(timeline, event).then(() => rawEvent(timeline, event.id!));
+
+    it('writes a small change to a large shard as a delta, merges deltas, and rewrites the base once they outweigh it', async () => {
+      const timeline = uniqueTimeline('delta');
+      const indexer = new SearchIndexer(shards, { maxShardDocs: 100, maxSegments: 3 });
+      await indexer.handle(streamEvent(await writeAndRecord(timeline, Array.from({ length: 30 }, (_, i) => input(`e${i}`, `${2000 + i}`, `harbour ${i}`)))));
+      const [base] = (await segmentsOf(timeline))[0]!;
+
+      const newImage = await upsert(timeline, input('e0', '2000', 'lighthouse renamed'));
+      await indexer.handle(streamEvent([streamRecord('MODIFY', { newImage })]));
+      let [segments] = await segmentsOf(timeline);
+      expect(segments!.map((segment) => segment.id)).toEqual([base!.id, expect.any(String)]);
+      expect(segments![1]!.count).toBe(1);
+      expect(segments![1]!.bytes).toBeLessThan(base!.bytes / 3);
+      expect((await search(timeline, { q: 'lighthouse' })).hits.map((hit) => hit.id)).toEqual(['e0']);
+      expect((await search(timeline, { q: 'harbour', limit: '100' })).total).toBe(29);
+
+      const oldImage = await rawEvent(timeline, 'e1');
+      await events.delete(timeline, 'e1');
+      await indexer.handle(streamEvent([streamRecord('REMOVE', { oldImage })]));
+      expect((await segmentsOf(timeline))[0]).toHaveLength(3);
+      expect((await search(timeline, { q: 'harbour', limit: '100' })).total).toBe(28);
+
+      // A fourth segment would pass maxSegments: the three changes so far become one delta beside the base.
+      await indexer.handle(streamEvent([streamRecord('MODIFY', { newImage: await upsert(timeline, input('e2', '2002', 'lighthouse two')) })]));
+      [segments] = await segmentsOf(timeline);
+      expect(segments!.map((segment) => segment.id)).toEqual([base!.id, expect.any(String)]);
+      expect(segments![1]!.count).toBe(2);
+      expect((await search(timeline, { q: 'lighthouse' })).total).toBe(2);
+      expect((await search(timeline, { q: 'harbour', limit: '100' })).total).toBe(27);
+      expect((await verifyTimeline(client, table, timeline)).equal).toBe(true);
+
+      // Once the changes outnumber the base's events, the shard is written again as one base.
+      const renamed = await Promise.all(Array.from({ length: 29 }, (_, i) => upsert(timeline, input(`n${i}`, `${2000 + i}`, `new ${i}`))));
+      await indexer.handle(streamEvent(renamed.map((image) => streamRecord('INSERT', { newImage: image }))));
+      [segments] = await segmentsOf(timeline);
+      expect(segments).toHaveLength(1);
+      expect(segments![0]!.count).toBe(58);
+      expect((await search(timeline, { q: 'harbour lighthouse new', limit: '100' })).total).toBe(0);
+      expect((await search(timeline, { q: 'new', limit: '100' })).total).toBe(29);
+      const report = await verifyTimeline(client, table, timeline);
+      expect(report).toMatchObject({ equal: true, orphanChunks: 0 });
+    });
+
+    it('gives events past the last date of a full shard a shard of their own, without rewriting it', async () => {
+      const timeline = uniqueTimeline('append');
+      const indexer = new SearchIndexer(shards, { maxShardDocs: 20 });
+      await indexer.handle(streamEvent(await writeAndRecord(timeline, Array.from({ length: 15 }, (_, i) => input(`a${i}`, `2001-01-${String(i + 1).padStart(2, '0')}`, `early ${i}`)))));
+      const [first] = (await segmentsOf(timeline))[0]!;
+      await indexer.handle(streamEvent(await writeAndRecord(timeline, Array.from({ length: 10 }, (_, i) => input(`b${i}`, `2001-02-${String(i + 1).padStart(2, '0')}`, `late ${i}`)))));
+      const manifest = (await shards.getManifest(timeline))!;
+      const sorted = Object.values(manifest.shards).sort((a, b) => a.from.localeCompare(b.from));
+      expect(sorted.map((shard) => shard.count)).toEqual([15, 10]);
+      expect(sorted[0]!.segments.map((segment) => segment.id)).toEqual([first!.id]);
+      expect(sorted[0]!.to).toBe(sorted[1]!.from);
+      expect((await search(timeline, { q: 'late', limit: '100' })).total).toBe(10);
+      expect((await search(timeline, { q: 'early', from: '2001-01', to: '2001-01', limit: '100' })).total).toBe(15);
+      expect(await verifyTimeline(client, table, timeline)).toMatchObject({ equal: true, orphanChunks: 0 });
+    });
+  });
+
+  describe('lanes', () => {
+    it('keeps events spanning more than a year in a lane of their own, and moves an event between lanes', async () => {
+      const timeline = uniqueTimeline('lanes');
+      const indexer = new SearchIndexer(shards);
+      const war = EventInput.parse({ id: 'war', date: { start: '1939-09-01', end: '1945-09-02' }, title: 'Second World War' });
+      const months = Array.from({ length: 12 }, (_, i) => input(`m${i}`, `1942-${String(i + 1).padStart(2, '0')}-15`, `month ${i} of the war`));
+      await indexer.handle(streamEvent(await writeAndRecord(timeline, [war, ...months])));
+      const lanes = Object.values((await shards.getManifest(timeline))!.shards).map(({ lane, count, maxEnd }) => ({ lane, count, maxEnd }));
+      expect(lanes.sort((a, b) => a.lane.localeCompare(b.lane))).toEqual([
+        { lane: 'long', count: 1, maxEnd: expect.stringMatching(/^11945-09-02/) },
+        { lane: 'main', count: 12, maxEnd: expect.stringMatching(/^11942-12-15/) },
+      ]);
+      expect((await search(timeline, { q: 'war', from: '1942-06', to: '1942-06', sort: 'date' })).hits.map((hit) => hit.id)).toEqual(['war', 'm5']);
+
+      const before = await rawEvent(timeline, 'war');
+      await events.put(timeline, EventInput.parse({ id: 'war', date: '1939-09-01', title: 'Second World War begins' }));
+      await indexer.handle(streamEvent([streamRecord('MODIFY', { oldImage: before, newImage: await rawEvent(timeline, 'war') })]));
+      expect((await search(timeline, { q: 'begins' })).hits.map((hit) => hit.id)).toEqual(['war']);
+      expect((await search(timeline, { q: 'war', from: '1942-06', to: '1942-06' })).hits.map((hit) => hit.id)).toEqual(['m5']);
+      expect(await verifyTimeline(client, table, timeline)).toMatchObject({ equal: true, indexed: 13 });
+    });
+  });
+
+  describe('lanes, racing', () => {
+    it('gives the long lane one first shard when two indexers add it at once', async () => {
+      const timeline = uniqueTimeline('lane-race');
+      const [a, b] = [new SearchIndexer(shards), new SearchIndexer(shards)];
+      const spans = (prefix: string) => Array.from({ length: 5 }, (_, i) => EventInput.parse({ id: `${prefix}${i}`, date: { start: `${1900 + i}`, end: `${1950 + i}` }, title: `era ${prefix} ${i}` }));
+      const [first, second] = await Promise.all([writeAndRecord(timeline, spans('a')), writeAndRecord(timeline, spans('b'))]);
+      const results = await Promise.all([a.handle(streamEvent(first!)), b.handle(streamEvent(second!))]);
+      expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
+      const long = Object.values((await shards.getManifest(timeline))!.shards).filter((shard) => shard.lane === 'long');
+      expect(long.map((shard) => shard.count)).toEqual([10]);
+      expect((await search(timeline, { q: 'era', limit: '100' })).total).toBe(10);
+    });
+  });
+
   describe('rebuild', () => {
     it('keeps a sparse history in few shards', async () => {
       const timeline = uniqueTimeline('sparse');
@@ -113,6 +216,19 @@ describe('SearchIndexer', () => {
       expect(report.events).toBe(301);
       expect(report.shards).toBe(2);
       expect((await search(timeline, { q: 'century', limit: '5' })).total).toBe(300);
+    });
+
+    it('replaces an index in an earlier format, which the store names as outdated', async () => {
+      const timeline = uniqueTimeline('upgrade');
+      await events.putMany(timeline, [input('a', '1999', 'older format')]);
+      // The manifest of the previous release: shard versions, no segments, no lanes.
+      const old = { id: 'abc', from: '0', to: '~', version: 3, count: 1, bytes: 100, chunks: 1 };
+      await client.send(new PutItemCommand({ TableName: table, Item: marshall({ pk: 'MANIFEST', sk: timeline, timeline, shards: { abc: old } }) }));
+      expect(await shards.outdatedTimelines()).toContain(timeline);
+      const { reindexTimeline } = await import('../../../lib/search/reindex');
+      await reindexTimeline(events, new SearchIndexer(shards), timeline);
+      expect(await shards.outdatedTimelines()).not.toContain(timeline);
+      expect((await search(timeline, { q: 'format' })).total).toBe(1);
     });
   });
 });

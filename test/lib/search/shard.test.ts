@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { MINISEARCH_OPTIONS, parseShard, serializeShard, ShardReader, ShardWriter } from '../../../lib/search/shard';
+import { layered, MINISEARCH_OPTIONS, parseShard, serializeShard, ShardReader, ShardWriter } from '../../../lib/search/shard';
 import { syntheticDocs } from '../../helpers/corpus';
 
 const docs = syntheticDocs(300, 3);
@@ -56,5 +56,54 @@ describe('ShardReader', () => {
     expect(reader.withPrefix('shell').map(([term]) => term)).toContain('shell');
     expect(reader.near('shel', 1).map(([term, , distance]) => [term, distance])).toContainEqual(['shell', 1]);
     expect(reader.postings('nonexistent')).toBeUndefined();
+  });
+});
+
+describe('segments', () => {
+  const base = docs.slice(0, 10);
+  const renamed = { ...base[0]!, title: 'zeppelin', text: '' };
+  const added = { ...base[3]!, id: 'added', title: 'airship' };
+
+  /** A base of ten documents, then a delta replacing one, removing another and adding a third. */
+  function segments(): { baseData: ReturnType<ShardWriter['toData']>; delta: ReturnType<ShardWriter['toData']> } {
+    const writer = writerOf(base);
+    const baseData = writer.toData();
+    writer.markBase();
+    writer.upsert(renamed);
+    writer.remove(base[1]!.id);
+    writer.upsert(added);
+    const { ids, removed } = writer.changedSinceBase();
+    expect(removed).toEqual([base[1]!.id]);
+    return { baseData, delta: writer.subset(ids).toData(removed) };
+  }
+
+  it('load as the shard they add up to', () => {
+    const { baseData, delta } = segments();
+    const merged = ShardWriter.from(parseShard(serializeShard(baseData)), parseShard(serializeShard(delta)));
+    const expected = [renamed, ...base.slice(2), added];
+    expect(merged.documents().sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+    // What changed since the base stays known, so deltas can later be merged into one.
+    expect(merged.changedSinceBase().ids.sort()).toEqual([renamed.id, 'added'].sort());
+  });
+
+  it('hide from the older segment what a newer one replaced or removed', () => {
+    const { baseData, delta } = segments();
+    const [old, latest] = layered([ShardReader.fromData(baseData), ShardReader.fromData(delta)]);
+    const hiddenIds = [...old!.hidden].map((shortId) => old!.docs.get(shortId)!.id).sort();
+    expect(hiddenIds).toEqual([base[0]!.id, base[1]!.id].sort());
+    expect(latest!.hidden.size).toBe(0);
+    expect(old!.postings('zeppelin')).toBeUndefined();
+    expect([...latest!.postings('zeppelin')!.get(0)!.keys()].map((shortId) => latest!.docs.get(shortId)!.id)).toEqual([renamed.id]);
+  });
+
+  it('keep a removed id that came back in the delta that brings it back', () => {
+    const writer = writerOf(base);
+    writer.markBase();
+    writer.remove(base[2]!.id);
+    writer.upsert(base[2]!);
+    const { ids, removed } = writer.changedSinceBase();
+    const merged = ShardWriter.from(writer.toData(), writer.subset(ids).toData(removed));
+    expect(merged.get(base[2]!.id)).toEqual(base[2]);
+    expect(merged.size).toBe(10);
   });
 });

@@ -82,11 +82,11 @@ describe('verifyTimeline', () => {
     const chunks = await shardChunks(timeline);
     await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `TL#${timeline}` }, sk: { S: chunks[0]! } } }));
     await client.send(
-      new BatchWriteItemCommand({ RequestItems: { [table]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#dead#0000000009#0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
+      new BatchWriteItemCommand({ RequestItems: { [table]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#deadbeef0000#0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
     );
     const report = await verify(timeline);
     expect(report.shardProblems).toHaveLength(1);
-    expect(report.shardProblems[0]).toMatch(/^shard \w+ v1 cannot be read: shard \w+ v1 has 0 of 1 chunks$/);
+    expect(report.shardProblems[0]).toMatch(/^shard [\w-]+ v1 cannot be read: segment \w+ has 0 of 1 chunks$/);
     expect(report).toMatchObject({ indexed: 0, missing: ['e0', 'e1', 'e2'], orphanChunks: 1, equal: false });
     expect(formatReport(report)).toContain(`Rebuild the index from the table with: npm run reindex -- ${timeline}`);
   });
