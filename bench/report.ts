@@ -284,7 +284,7 @@ export function findings(run: RunResult): string[] {
     const rate = ingest.indexer.records / (ingest.indexer.busyMs / 1000);
     out.push(
       `Ingest: ${Math.round(ingest.api.eventsPerS)} events/s through the API vs ${Math.round(ingest.raw.eventsPerS)} items/s raw (${(ingest.ratio ?? 0).toFixed(2)}; target ≥ 0.8${(ingest.ratio ?? 0) >= 0.8 ? ', met' : ', not met: the API validates each event with zod, reads the current versions with a consistent BatchGetItem (one more round trip per 100 events), updates the date buckets and marshals in the same Node process that posts'}).`,
-      `Searchable ${Math.round(ingest.searchableMs ?? 0)} ms after the last acknowledgement (target ≤ 2,000 ms${(ingest.searchableMs ?? Infinity) <= 2000 ? ', met' : ', not met'}): the indexer handled ${Math.round(rate)} events per busy second, ${ingest.indexer.invocations} calls for ${ingest.indexer.records.toLocaleString('en-US')} records. Each call rewrites every shard it touches whole${run.shardCodec ? ` (for a ${run.shardCodec.docs.toLocaleString('en-US')}-event shard: toData ${ms(run.shardCodec.toDataMs)} ms, stringify + gzip ${ms(run.shardCodec.serializeMs)} ms, ${mib(run.shardCodec.compressedBytes)} written, and as much deleted)` : ''}, so its cost grows with shard size, not with the batch.`,
+      `Searchable ${Math.round(ingest.searchableMs ?? 0)} ms after the last acknowledgement (target ≤ 2,000 ms${(ingest.searchableMs ?? Infinity) <= 2000 ? ', met' : ', not met'}): the indexer handled ${Math.round(rate)} events per busy second, ${ingest.indexer.invocations} calls for ${ingest.indexer.records.toLocaleString('en-US')} records. Each call writes only the batch's events: a delta segment beside a shard's base, or, for events past the last date of a full shard (an import in date order), a new shard, so the shards written before are not rewritten; deltas are merged as they add up${ingest.indexBytesWrittenPerEvent ? ` (${Math.round(ingest.indexBytesWrittenPerEvent).toLocaleString('en-US')} bytes of segments written an event in this run)` : ''}.`,
     );
   }
   if (run.cold) {
@@ -356,7 +356,7 @@ function costSection(run: RunResult): string[] {
   const t = run.trickle;
   if (t) {
     out.push(
-      `Single-event writes (one POST, then the indexer, ${t.events} times on a loaded timeline): API request ${ms(t.apiMs.p50)} ms p50; the indexer rewrote the event's whole shard each time: ${mib(t.indexBytesPerEvent)} of chunks written (and as much deleted) an event, ${t.indexWcuPerEvent.toFixed(0)} WCU, ${ms(t.indexerMsPerEvent)} ms of handler time.`,
+      `Single-event writes (one POST, then the indexer, ${t.events} times on a loaded timeline): API request ${ms(t.apiMs.p50)} ms p50; the indexer wrote a delta segment for each (and merged the deltas every few writes): ${mib(t.indexBytesPerEvent)} of chunks written an event, ${t.indexWcuPerEvent.toFixed(1)} WCU (chunk writes and deletes; the manifest update is counted by its request), ${ms(t.indexerMsPerEvent)} ms of handler time.`,
       '',
     );
   }

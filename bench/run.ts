@@ -300,7 +300,7 @@ async function main(): Promise<void> {
       const trickleIndexer = indexer;
       if (wants('cost')) await guard('trickle', async () => {
         log('cost: single-event writes (trickle) through the API, each indexed before the next…');
-        const trickle = await measureTrickle(app, trickleIndexer, TIMELINE, corpus.events, 5);
+        const trickle = await measureTrickle(app, trickleIndexer, TIMELINE, corpus.events, 30);
         result.trickle = trickle;
         log(`trickle: ${trickle.indexBytesPerEvent.toFixed(0)} index bytes written per event, indexer ${trickle.indexerMsPerEvent.toFixed(0)} ms per event`);
       });
