@@ -4,7 +4,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 import { z } from 'zod';
 import { Precision } from '../dates';
 import type { TimelineEvent } from '../event-schema';
-import { processTerm, tokenize } from './text';
+import { analyze, processTerm, tokenize } from './text';
 
 /** Fields searched, in the order MiniSearch numbers them. */
 export const SEARCH_FIELDS = ['title', 'text', 'tags', 'places', 'people'] as const;
@@ -206,11 +206,17 @@ export class ShardReader {
   private dictionary?: SearchableMap<number>;
   private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
   private bounds?: { minStart: string; maxEnd: string };
+  private dateIndex?: DateIndex;
+  // Per document, per field: its terms in order as term ids, for phrase checks (filled as phrases ask).
+  private readonly sequences = new Map<number, Int32Array[]>();
+  /** The documents by short id (the values of `docs`), for per-document loops that cannot afford a Map lookup. */
+  readonly docList: ShardDoc[];
 
   private constructor(
     private readonly data: ShardData,
     readonly docs: Map<number, ShardDoc>,
   ) {
+    this.docList = [...docs.values()];
     data.terms.forEach((term, t) => this.termIds.set(term, t));
     const totals = SEARCH_FIELDS.map(() => 0);
     for (const lengths of data.lengths) lengths.forEach((length, field) => (totals[field]! += length));
@@ -276,6 +282,52 @@ export class ShardReader {
     return this.facetIndexes[field].get(value.toLowerCase()) ?? [];
   }
 
+  /**
+   * The documents whose dates overlap the range, in start order. `size` is an upper bound found by
+   * binary search alone, so a query can decide to walk this set before paying for walking it.
+   */
+  inRange(fromKey: string, toKey: string): { size: number; docs(): Iterable<number> } {
+    this.dateIndex ??= buildDateIndex(this.docList);
+    const { shortIds, shortStarts, longIds } = this.dateIndex;
+    // A short document overlapping the range starts at the earliest in the range's first year.
+    const low = lowerBound(shortStarts, fromKey.slice(0, 5));
+    const high = upperBound(shortStarts, toKey);
+    const docs = this.docList;
+    const overlaps = (id: number) => docs[id]!.startKey <= toKey && docs[id]!.endKey >= fromKey;
+    return {
+      size: Math.max(0, high - low) + longIds.length,
+      *docs() {
+        for (let i = low; i < high; i += 1) if (overlaps(shortIds[i]!)) yield shortIds[i]!;
+        for (const id of longIds) if (overlaps(id)) yield id;
+      },
+    };
+  }
+
+  /** Whether the field of the document holds the terms side by side, in this order. */
+  hasSequence(doc: number, field: SearchField, terms: readonly string[]): boolean {
+    const needle: number[] = [];
+    for (const term of terms) {
+      const id = this.termIds.get(term);
+      if (id === undefined) return false;
+      needle.push(id);
+    }
+    return containsSequence(this.sequence(doc, FIELD_IDS[field]), needle);
+  }
+
+  // Analyzing a document's text is the costly part of a phrase check; a document is analyzed once.
+  private sequence(doc: number, fieldId: number): Int32Array {
+    let fields = this.sequences.get(doc);
+    if (!fields) {
+      const stored = this.docList[doc]!;
+      fields = SEARCH_FIELDS.map((field) => {
+        const value = stored[field];
+        return Int32Array.from(analyze(Array.isArray(value) ? value.join('\n') : value), (term) => this.termIds.get(term) ?? -1);
+      });
+      this.sequences.set(doc, fields);
+    }
+    return fields[fieldId]!;
+  }
+
   private searchable(): SearchableMap<number> {
     this.dictionary ??= SearchableMap.from(this.termIds);
     return this.dictionary;
@@ -295,6 +347,57 @@ export class ShardReader {
     this.decoded.set(id, postings);
     return postings;
   }
+}
+
+/**
+ * Documents by start date. A "short" document ends in the year it starts (any day-, month- or
+ * year-precision date), so those overlapping a range start within the range or in its first
+ * year; the few longer spans are checked one by one.
+ */
+interface DateIndex {
+  shortIds: Int32Array;
+  shortStarts: string[];
+  longIds: Int32Array;
+}
+
+function buildDateIndex(docs: readonly ShardDoc[]): DateIndex {
+  const short: number[] = [];
+  const long: number[] = [];
+  docs.forEach((doc, id) => (doc.endKey.slice(0, 5) === doc.startKey.slice(0, 5) ? short : long).push(id));
+  short.sort((a, b) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : a - b));
+  return { shortIds: Int32Array.from(short), shortStarts: short.map((id) => docs[id]!.startKey), longIds: Int32Array.from(long) };
+}
+
+/** First position whose key is at least `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** First position whose key is greater than `key`. */
+function upperBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! <= key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function containsSequence(haystack: Int32Array, needle: readonly number[]): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
+    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 function keyBounds(docs: Map<number, ShardDoc>): { minStart: string; maxEnd: string } {
