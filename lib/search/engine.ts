@@ -1,6 +1,5 @@
 import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
 import type { SearchField, ShardDoc, ShardReader } from './shard';
-import { analyze } from './text';
 
 /** BM25+ parameters (MiniSearch's defaults unless tuned). */
 export interface Bm25Params {
@@ -44,12 +43,25 @@ export interface EngineQuery {
   facets: PlanNode[];
 }
 
-/** One matching document with its score and the query terms it matched. */
-export interface Match {
-  doc: ShardDoc;
-  score: number;
-  /** Fields in which a scoring term was found. */
-  fields: Set<SearchField>;
+/** One matching document with its score and the fields its scoring terms were found in. */
+export class Match {
+  constructor(
+    readonly shard: ShardReader,
+    /** The document's short id in its shard. */
+    readonly id: number,
+    readonly score: number,
+    // Only the hits of a page show their fields: a Set per match would cost more than scoring it.
+    private readonly fieldsOf: (id: number) => Set<SearchField>,
+  ) {}
+
+  get doc(): ShardDoc {
+    return this.shard.docList[this.id]!;
+  }
+
+  /** Fields in which a scoring term was found, in the order the query's terms found them. */
+  get fields(): Set<SearchField> {
+    return this.fieldsOf(this.id);
+  }
 }
 
 /**
@@ -73,10 +85,14 @@ export function findMatches(
     const context = { shard, expansions, accept: dateFilter(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
     const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
-    const candidates = intersect([root, ...filters], [], context.accept);
+    // A narrow range in a shard that a long span stretches over holds few documents: walk those, not the postings.
+    const range = context.accept ? [dateSet(shard, query, context.accept)] : [];
+    const candidates = intersect([root, ...filters, ...range], [], context.accept);
     const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
     for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
-    for (const id of candidates) matches.push(scoreDoc(id, shard.docs.get(id)!, shard, specs, shardExpansions, stats, ranking));
+    const fieldsOf = fieldsFound(shard, specs, shardExpansions);
+    if (ranking.model === 'bm25f') scoreBm25f(candidates, shard, specs, shardExpansions, stats, ranking, fieldsOf, matches);
+    else for (const id of candidates) matches.push(scoreDoc(id, shard.docList[id]!, shard, specs, shardExpansions, stats, ranking, fieldsOf));
   }
   return { matches, terms };
 }
@@ -116,10 +132,14 @@ interface DocSet {
 
 function dateFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
   if (shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey) return undefined;
-  return (id) => {
-    const doc = shard.docs.get(id)!;
-    return doc.startKey <= query.toKey && doc.endKey >= query.fromKey;
-  };
+  const { docList } = shard;
+  const { fromKey, toKey } = query;
+  return (id) => docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey;
+}
+
+function dateSet(shard: ShardReader, query: EngineQuery, accept: (doc: number) => boolean): DocSet {
+  const inRange = shard.inRange(query.fromKey, query.toKey);
+  return { size: inRange.size, has: accept, docs: () => inRange.docs() };
 }
 
 function docSet(node: PlanNode, context: ShardContext): DocSet {
@@ -178,8 +198,22 @@ function termSet(spec: TermSpec, { shard, expansions }: ShardContext): DocSet {
   return {
     size: maps.reduce((sum, map) => sum + map.size, 0),
     has: (doc) => maps.some((map) => map.has(doc)),
-    docs: () => new Set(maps.flatMap((map) => [...map.keys()])),
+    docs: () => union(maps, shard.documentCount),
   };
+}
+
+/** Documents of any of the maps, each once, in first-seen order. */
+function union(maps: Map<number, number>[], documentCount: number): number[] {
+  const seen = new Uint8Array(documentCount);
+  const docs: number[] = [];
+  for (const map of maps) {
+    for (const doc of map.keys()) {
+      if (seen[doc]) continue;
+      seen[doc] = 1;
+      docs.push(doc);
+    }
+  }
+  return docs;
 }
 
 /** Documents holding every word of the phrase, then checked for the words side by side. */
@@ -187,10 +221,7 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
   const { shard } = context;
   const words = specs.map((spec) => termSet(spec, context));
   const terms = specs.map((spec) => spec.term);
-  const adjacent = (doc: number) => {
-    const stored = shard.docs.get(doc)!;
-    return fields.some((field) => containsSequence(analyze(fieldText(stored, field)), terms));
-  };
+  const adjacent = (doc: number) => fields.some((field) => shard.hasSequence(doc, field, terms));
   const ordered = [...words].sort((a, b) => a.size - b.size);
   return {
     size: ordered[0]?.size ?? 0,
@@ -201,7 +232,7 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
 }
 
 function allDocs(shard: ShardReader): DocSet {
-  return { size: shard.documentCount, has: (doc) => shard.docs.has(doc), docs: () => shard.docs.keys() };
+  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docs.keys() };
 }
 
 function materialized(set: Set<number>): DocSet {
@@ -213,6 +244,19 @@ function fieldMaps(expansion: Expansion, fields: readonly SearchField[], shard: 
     const map = expansion.postings.get(shard.fieldIds[field]!);
     return map && map.size ? [map] : [];
   });
+}
+
+/** The fields of a document in which the query's terms occur, each once, in query term order. */
+function fieldsFound(shard: ShardReader, specs: TermSpec[], expansions: Expansion[][]): (id: number) => Set<SearchField> {
+  return (id) => {
+    const fields = new Set<SearchField>();
+    specs.forEach((spec, i) => {
+      for (const expansion of expansions[i]!) {
+        for (const field of spec.fields) if (expansion.postings.get(shard.fieldIds[field])?.get(id)) fields.add(field);
+      }
+    });
+    return fields;
+  };
 }
 
 /** Statistics of the loaded shards taken together, as one index over the same documents would have them. */
@@ -262,11 +306,10 @@ function scoreDoc(
   expansions: Expansion[][],
   stats: CorpusStats,
   ranking: RankingOptions,
+  fieldsOf: (id: number) => Set<SearchField>,
 ): Match {
-  if (ranking.model === 'bm25f') return scoreBm25f(id, doc, shard, specs, expansions, stats, ranking);
   let score = 0;
   let matchedTerms = 0;
-  const fields = new Set<SearchField>();
   specs.forEach((spec, i) => {
     let matched = false;
     for (const expansion of expansions[i]!) {
@@ -276,7 +319,6 @@ function scoreDoc(
         const tf = expansion.postings.get(fieldId)?.get(id);
         if (!tf) continue;
         matched = true;
-        fields.add(field);
         const length = doc.fieldLength[fieldId] ?? 0;
         score += expansion.weight * ranking.boosts[field] * bm25(tf, df[field]!, stats.documentCount, length, stats.avgFieldLength[field], ranking.bm25);
       }
@@ -284,42 +326,98 @@ function scoreDoc(
     if (matched) matchedTerms += 1;
   });
   // MiniSearch multiplies by the number of query terms matched, favouring documents that match more of an OR.
-  return { doc, score: score * Math.max(matchedTerms, 1), fields };
+  return new Match(shard, id, score * Math.max(matchedTerms, 1), fieldsOf);
 }
 
-/** One BM25 per query term over the fields taken as one, title words weighted up (BM25F). */
+/**
+ * One BM25 per query term over the fields taken as one, title words weighted up (BM25F). Scored
+ * term at a time: each expansion's postings are walked once (or the candidates probed, when fewer),
+ * so a prefix expanding to hundreds of terms costs its postings, not terms times candidates.
+ * Per document the sums run in the same order as one document at a time, so scores are identical.
+ */
 function scoreBm25f(
-  id: number,
-  doc: ShardDoc,
+  candidates: readonly number[],
   shard: ShardReader,
   specs: TermSpec[],
   expansions: Expansion[][],
   stats: CorpusStats,
   { boosts, bm25: params }: RankingOptions,
-): Match {
-  let score = 0;
-  const fields = new Set<SearchField>();
+  fieldsOf: (id: number) => Set<SearchField>,
+  matches: Match[],
+): void {
+  if (candidates.length === 0) return;
+  const { isCandidate, scores, tf } = scratch.forShard(shard.documentCount);
+  const touched: number[] = [];
+  for (const id of candidates) isCandidate[id] = 1;
   specs.forEach((spec, i) => {
-    let length = 0;
-    let avgLength = 0;
-    for (const field of spec.fields) {
-      length += doc.fieldLength[shard.fieldIds[field]] ?? 0;
-      avgLength += stats.avgFieldLength[field];
-    }
+    const fieldIds = spec.fields.map((field) => shard.fieldIds[field]);
+    const avgLength = spec.fields.reduce((sum, field) => sum + stats.avgFieldLength[field], 0);
     for (const expansion of expansions[i]!) {
-      let tf = 0;
-      for (const field of spec.fields) {
-        const count = expansion.postings.get(shard.fieldIds[field])?.get(id);
-        if (!count) continue;
-        tf += boosts[field] * count;
-        fields.add(field);
-      }
-      if (!tf) continue;
+      spec.fields.forEach((field, f) => {
+        const postings = expansion.postings.get(fieldIds[f]!);
+        if (postings?.size) addFrequencies(postings, boosts[field], candidates, isCandidate, tf, touched);
+      });
+      if (!touched.length) continue;
       const df = stats.anyFieldFrequency.get(`${expansion.term}|${spec.fields.join(',')}`)!;
-      score += expansion.weight * bm25(tf, df, stats.documentCount, length, avgLength, params);
+      for (const id of touched) {
+        const lengths = shard.docList[id]!.fieldLength;
+        let length = 0;
+        for (const fieldId of fieldIds) length += lengths[fieldId] ?? 0;
+        scores[id] += expansion.weight * bm25(tf[id]!, df, stats.documentCount, length, avgLength, params);
+        tf[id] = 0;
+      }
+      touched.length = 0;
     }
   });
-  return { doc, score, fields };
+  for (const id of candidates) {
+    matches.push(new Match(shard, id, scores[id]!, fieldsOf));
+    scores[id] = 0;
+    isCandidate[id] = 0;
+  }
+}
+
+/**
+ * Per-document buffers of the shard being scored, shared by every query: zeroed again entry by
+ * entry after use, so a narrow query does not pay for allocating and clearing a shard's worth.
+ */
+class ScoringScratch {
+  isCandidate = new Uint8Array(0);
+  scores = new Float64Array(0);
+  tf = new Float64Array(0);
+
+  forShard(documentCount: number): this {
+    if (this.isCandidate.length < documentCount) {
+      this.isCandidate = new Uint8Array(documentCount);
+      this.scores = new Float64Array(documentCount);
+      this.tf = new Float64Array(documentCount);
+    }
+    return this;
+  }
+}
+
+const scratch = new ScoringScratch();
+
+/** Adds a field's weighted term frequencies of the candidates, walking whichever of postings and candidates is shorter. */
+function addFrequencies(
+  postings: Map<number, number>,
+  boost: number,
+  candidates: readonly number[],
+  isCandidate: Uint8Array,
+  tf: Float64Array,
+  touched: number[],
+): void {
+  const add = (id: number, count: number) => {
+    if (tf[id] === 0) touched.push(id);
+    tf[id] += boost * count;
+  };
+  if (postings.size <= candidates.length) {
+    for (const [id, count] of postings) if (isCandidate[id] && count) add(id, count);
+  } else {
+    for (const id of candidates) {
+      const count = postings.get(id);
+      if (count) add(id, count);
+    }
+  }
 }
 
 /** BM25+ as MiniSearch computes it (plain BM25 when d is 0). */
@@ -327,17 +425,3 @@ function bm25(tf: number, df: number, n: number, length: number, avgLength: numb
   const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
   return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength)));
 }
-
-function fieldText(doc: ShardDoc, field: SearchField): string {
-  const value = doc[field];
-  return Array.isArray(value) ? value.join('\n') : value;
-}
-
-function containsSequence(haystack: string[], needle: string[]): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
-    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-
