@@ -82,12 +82,10 @@ export function findMatches(
   const stats = collectStats(shards, specs, expansions, ranking.model);
   const matches: Match[] = [];
   for (const shard of shards) {
-    const context = { shard, expansions, accept: dateFilter(shard, query) };
+    const context = { shard, expansions, range: dateSet(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
     const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
-    // A narrow range in a shard that a long span stretches over holds few documents: walk those, not the postings.
-    const range = context.accept ? [dateSet(shard, query, context.accept)] : [];
-    const candidates = intersect([root, ...filters, ...range], [], context.accept);
+    const candidates = intersect([root, ...filters], [], context.range);
     const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
     for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
     const fieldsOf = fieldsFound(shard, specs, shardExpansions);
@@ -114,8 +112,12 @@ class ExpansionCache {
 interface ShardContext {
   shard: ShardReader;
   expansions: ExpansionCache;
-  /** The date range as a per-document check, checked before anything costly; absent when the whole shard is inside. */
-  accept?: (doc: number) => boolean;
+  /**
+   * The documents in the date range, absent when the whole shard is inside. Its `has` is checked
+   * before anything costly; when a narrow range holds fewer documents than a term's postings
+   * (a shard that a long span stretches over), it is the set walked.
+   */
+  range?: DocSet;
 }
 
 /** A set of documents of one shard that can be walked or probed. */
@@ -130,16 +132,12 @@ interface DocSet {
   verify?(doc: number): boolean;
 }
 
-function dateFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
+function dateSet(shard: ShardReader, query: EngineQuery): DocSet | undefined {
   if (shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey) return undefined;
   const { docList } = shard;
   const { fromKey, toKey } = query;
-  return (id) => docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey;
-}
-
-function dateSet(shard: ShardReader, query: EngineQuery, accept: (doc: number) => boolean): DocSet {
-  const inRange = shard.inRange(query.fromKey, query.toKey);
-  return { size: inRange.size, has: accept, docs: () => inRange.docs() };
+  const inRange = shard.inRange(fromKey, toKey);
+  return { size: inRange.size, has: (id) => docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey, docs: () => inRange.docs() };
 }
 
 function docSet(node: PlanNode, context: ShardContext): DocSet {
@@ -154,13 +152,13 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
     case 'and': {
       const positives = node.children.filter((child) => child.type !== 'not').map((child) => docSet(child, context));
       const negatives = node.children.flatMap((child) => (child.type === 'not' ? [docSet(child.child, context)] : []));
-      return materialized(new Set(intersect(positives, negatives, context.accept)));
+      return materialized(new Set(intersect(positives, negatives, context.range)));
     }
     case 'or': {
       const union = new Set<number>();
       for (const child of node.children) {
         const set = docSet(child, context);
-        for (const doc of set.docs()) if (!union.has(doc) && (context.accept?.(doc) ?? true) && (set.verify?.(doc) ?? true)) union.add(doc);
+        for (const doc of set.docs()) if (!union.has(doc) && (context.range?.has(doc) ?? true) && (set.verify?.(doc) ?? true)) union.add(doc);
       }
       return materialized(union);
     }
@@ -171,18 +169,19 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
 }
 
 /**
- * Walks the smallest set and keeps documents in the date range that every other set has and no
- * excluded set has, checking the cheap conditions first and phrase word order last.
+ * Walks the smallest set (the date range's documents included) and keeps documents in the range
+ * that every other set has and no excluded set has, checking the cheap conditions first and phrase
+ * word order last.
  */
-function intersect(positives: DocSet[], negatives: DocSet[], accept?: (doc: number) => boolean): number[] {
-  const ordered = [...positives].sort((a, b) => a.size - b.size);
+function intersect(positives: DocSet[], negatives: DocSet[], range?: DocSet): number[] {
+  if (positives.length === 0) return [];
+  const ordered = [...positives, ...(range ? [range] : [])].sort((a, b) => a.size - b.size);
   const [smallest, ...rest] = ordered;
-  if (!smallest) return [];
+  const checks = range && range !== smallest ? [range, ...rest.filter((set) => set !== range)] : rest;
   const verifiers = ordered.filter((set) => set.verify);
   const kept: number[] = [];
-  for (const doc of smallest.docs()) {
-    if (accept && !accept(doc)) continue;
-    if (!rest.every((set) => set.has(doc))) continue;
+  for (const doc of smallest!.docs()) {
+    if (!checks.every((set) => set.has(doc))) continue;
     if (negatives.some((set) => set.has(doc) && (set.verify?.(doc) ?? true))) continue;
     if (verifiers.every((set) => set.verify!(doc))) kept.push(doc);
   }
@@ -226,7 +225,7 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
   return {
     size: ordered[0]?.size ?? 0,
     has: (doc) => words.every((set) => set.has(doc)),
-    docs: () => intersect(words, []),
+    docs: () => intersect(words, [], context.range),
     verify: adjacent,
   };
 }

@@ -192,6 +192,9 @@ export interface ShardDoc extends IndexedDoc {
 /** Field ids, in MiniSearch's numbering (the order of `fields`). */
 export const FIELD_IDS = Object.fromEntries(SEARCH_FIELDS.map((field, i) => [field, i])) as Record<SearchField, number>;
 
+// Prefixes a reader remembers the expansions of; past this many it starts over.
+const PREFIX_MEMO_LIMIT = 256;
+
 /**
  * A read-only shard laid out for query planning. Loading it is a JSON parse and one Map of terms;
  * a term's postings are decoded the first time a query asks for them, and the SearchableMap for
@@ -203,6 +206,7 @@ export class ShardReader {
   private readonly termIds = new Map<string, number>();
   private readonly decoded = new Map<number, Postings>();
   private readonly frequencies = new Map<string, number>();
+  private readonly prefixes = new Map<string, [string, Postings][]>();
   private dictionary?: SearchableMap<number>;
   private facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
   private bounds?: { minStart: string; maxEnd: string };
@@ -253,9 +257,15 @@ export class ShardReader {
     return id === undefined ? undefined : this.decode(id);
   }
 
-  /** Indexed terms starting with the prefix, with their postings. */
-  withPrefix(prefix: string): [string, Postings][] {
-    return [...this.searchable().atPrefix(prefix)].map(([term, id]) => [term, this.decode(id)]);
+  /** Indexed terms starting with the prefix, with their postings (remembered: a short prefix walks much of the dictionary). */
+  withPrefix(prefix: string): readonly [string, Postings][] {
+    let found = this.prefixes.get(prefix);
+    if (!found) {
+      if (this.prefixes.size >= PREFIX_MEMO_LIMIT) this.prefixes.clear();
+      found = [...this.searchable().atPrefix(prefix)].map(([term, id]) => [term, this.decode(id)]);
+      this.prefixes.set(prefix, found);
+    }
+    return found;
   }
 
   /** Indexed terms within an edit distance, with their postings and distance. */
@@ -283,22 +293,29 @@ export class ShardReader {
   }
 
   /**
-   * The documents whose dates overlap the range, in start order. `size` is an upper bound found by
-   * binary search alone, so a query can decide to walk this set before paying for walking it.
+   * The documents whose dates overlap the range. `size` is an upper bound found by binary search
+   * alone, so a query can decide to walk this set before paying for walking it.
    */
-  inRange(fromKey: string, toKey: string): { size: number; docs(): Iterable<number> } {
+  inRange(fromKey: string, toKey: string): { size: number; docs(): number[] } {
     this.dateIndex ??= buildDateIndex(this.docList);
-    const { shortIds, shortStarts, longIds } = this.dateIndex;
-    // A short document overlapping the range starts at the earliest in the range's first year.
-    const low = lowerBound(shortStarts, fromKey.slice(0, 5));
-    const high = upperBound(shortStarts, toKey);
     const docs = this.docList;
-    const overlaps = (id: number) => docs[id]!.startKey <= toKey && docs[id]!.endKey >= fromKey;
+    const spans = this.dateIndex.tiers.map(({ prefixLength, ids, starts }) => ({
+      ids,
+      // A document ending in the month (or year) it starts overlaps the range only if it starts in the range's first month (or year) or later.
+      low: prefixLength ? lowerBound(starts, fromKey.slice(0, prefixLength)) : 0,
+      high: prefixLength ? upperBound(starts, toKey) : ids.length,
+    }));
     return {
-      size: Math.max(0, high - low) + longIds.length,
-      *docs() {
-        for (let i = low; i < high; i += 1) if (overlaps(shortIds[i]!)) yield shortIds[i]!;
-        for (const id of longIds) if (overlaps(id)) yield id;
+      size: spans.reduce((sum, { low, high }) => sum + Math.max(0, high - low), 0),
+      docs() {
+        const found: number[] = [];
+        for (const { ids, low, high } of spans) {
+          for (let i = low; i < high; i += 1) {
+            const doc = docs[ids[i]!]!;
+            if (doc.startKey <= toKey && doc.endKey >= fromKey) found.push(ids[i]!);
+          }
+        }
+        return found;
       },
     };
   }
@@ -350,22 +367,30 @@ export class ShardReader {
 }
 
 /**
- * Documents by start date. A "short" document ends in the year it starts (any day-, month- or
- * year-precision date), so those overlapping a range start within the range or in its first
- * year; the few longer spans are checked one by one.
+ * Documents by start date, in tiers by how far they reach: those ending in the month they start
+ * (most day- and month-precision dates), those ending in the year they start (year precision),
+ * and the few longer spans, checked one by one. Within a tier, documents are in start order.
  */
 interface DateIndex {
-  shortIds: Int32Array;
-  shortStarts: string[];
-  longIds: Int32Array;
+  tiers: { prefixLength: number; ids: Int32Array; starts: string[] }[];
 }
 
+// Sort-key prefixes: `12022-06` is a month, `12022` a year; 0 stands for "anything longer".
+const TIER_PREFIXES = [8, 5, 0];
+
 function buildDateIndex(docs: readonly ShardDoc[]): DateIndex {
-  const short: number[] = [];
-  const long: number[] = [];
-  docs.forEach((doc, id) => (doc.endKey.slice(0, 5) === doc.startKey.slice(0, 5) ? short : long).push(id));
-  short.sort((a, b) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : a - b));
-  return { shortIds: Int32Array.from(short), shortStarts: short.map((id) => docs[id]!.startKey), longIds: Int32Array.from(long) };
+  const members: number[][] = TIER_PREFIXES.map(() => []);
+  docs.forEach((doc, id) => {
+    const tier = TIER_PREFIXES.findIndex((length) => length === 0 || doc.endKey.slice(0, length) === doc.startKey.slice(0, length));
+    members[tier]!.push(id);
+  });
+  const byStart = (a: number, b: number) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : a - b);
+  return {
+    tiers: TIER_PREFIXES.map((prefixLength, tier) => {
+      const ids = members[tier]!.sort(byStart);
+      return { prefixLength, ids: Int32Array.from(ids), starts: ids.map((id) => docs[id]!.startKey) };
+    }),
+  };
 }
 
 /** First position whose key is at least `key`. */
