@@ -47,11 +47,13 @@ export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT)
     for (const { docs, ids } of groups) {
       const { values, starts, valueIds } = columnsOf(docs).facet(field);
       const shardCounts = new Int32Array(values.length);
+      // The values met, so a narrow query reads back its few values, not every value of the shard.
+      const met: number[] = [];
       for (let i = 0; i < ids.length; i += 1) {
         const id = ids[i]!;
-        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) shardCounts[valueIds[j]!] += 1;
+        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) if (shardCounts[valueIds[j]!]++ === 0) met.push(valueIds[j]!);
       }
-      shardCounts.forEach((n, value) => n && counts.set(values[value]!, (counts.get(values[value]!) ?? 0) + n));
+      for (const value of met) counts.set(values[value]!, (counts.get(values[value]!) ?? 0) + shardCounts[value]!);
     }
     return mostFrequent(counts, limit).map(([value, n]) => ({ value, count: n }));
   };
@@ -84,12 +86,14 @@ export function histogram(groups: readonly MatchedDocs[], range: { fromKey?: str
       if (!n) return;
       const key = column.keys[slot]!;
       const doc = docs[column.examples[slot]!]!;
-      if (fitsInterval(doc.precision, chosen)) {
-        const entry = buckets.get(key) ?? { ...bucketOf(pointOf(doc), chosen), count: 0 };
+      const fits = fitsInterval(doc.precision, chosen);
+      const bucket = (column.buckets[slot] ??= bucketOf(pointOf(doc), fits ? chosen : doc.precision));
+      if (fits) {
+        const entry = buckets.get(key) ?? { ...bucket, count: 0 };
         entry.count += n;
         buckets.set(key, entry);
       } else {
-        const entry = coarse.get(key) ?? { ...bucketOf(pointOf(doc), doc.precision), count: 0, precision: doc.precision };
+        const entry = coarse.get(key) ?? { ...bucket, count: 0, precision: doc.precision };
         entry.count += n;
         coarse.set(key, entry);
       }
@@ -145,11 +149,12 @@ interface FacetColumn {
   valueIds: Int32Array;
 }
 
-/** Per document, the slot of its histogram bucket; per slot, its grouping key and a document to label it from. */
+/** Per document, the slot of its histogram bucket; per slot, its grouping key, a document to label it from and the bucket once labelled. */
 interface BucketColumn {
   slots: Int32Array;
   keys: string[];
   examples: Int32Array;
+  buckets: (Bucket | undefined)[];
 }
 
 /**
@@ -225,7 +230,7 @@ function bucketColumn(docs: readonly IndexedDoc[], interval: Interval): BucketCo
     }
     return slot;
   });
-  return { slots, keys: [...numbers.keys()], examples: Int32Array.from(examples) };
+  return { slots, keys: [...numbers.keys()], examples: Int32Array.from(examples), buckets: [] };
 }
 
 function startRanks(docs: readonly IndexedDoc[]): { startRank: Int32Array; byStart: Int32Array } {
@@ -273,7 +278,22 @@ function fillGaps(sorted: (Bucket & { count: number })[], interval: Interval): (
   while (current.key <= last.key && filled.length < MAX_FILLED_BUCKETS) {
     filled.push(byKey.get(current.key) ?? { ...current, count: 0 });
     if (current.key === last.key) return filled;
-    current = bucketOf(pointFromSortKey(shiftKeyByDays(current.end, 1)), interval);
+    current = nextBucket(current, interval);
   }
   return sorted;
+}
+
+// Labelling a bucket formats a date; the buckets after recent ones are asked for again and again.
+const NEXT_MEMO_LIMIT = 20_000;
+const nextBuckets = new Map<string, Bucket>();
+
+function nextBucket(bucket: Bucket, interval: Interval): Bucket {
+  const key = `${interval}|${bucket.end}`;
+  let next = nextBuckets.get(key);
+  if (!next) {
+    if (nextBuckets.size >= NEXT_MEMO_LIMIT) nextBuckets.clear();
+    next = bucketOf(pointFromSortKey(shiftKeyByDays(bucket.end, 1)), interval);
+    nextBuckets.set(key, next);
+  }
+  return next;
 }
