@@ -410,7 +410,8 @@ function addFrequencies(
     tf[id] += boost * count;
   };
   if (postings.size <= candidates.length) {
-    for (const [id, count] of postings) if (isCandidate[id] && count) add(id, count);
+    // forEach, not for-of: entry pairs would be allocated per posting.
+    postings.forEach((count, id) => isCandidate[id] && count && add(id, count));
   } else {
     for (const id of candidates) {
       const count = postings.get(id);
