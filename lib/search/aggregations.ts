@@ -29,62 +29,215 @@ const FACET_LIMIT = 20;
 // Past this many buckets the gaps are left for the client to fill, to bound the answer's size.
 const MAX_FILLED_BUCKETS = 500;
 
-/** Counts facet values over all matching documents. */
-export function countFacets(docs: readonly IndexedDoc[], limit = FACET_LIMIT): Facets {
-  const count = (field: 'tags' | 'places' | 'people') => {
+/** The matching documents of one shard: all its documents (by short id) and the ids of those that match. */
+export interface MatchedDocs {
+  docs: readonly IndexedDoc[];
+  ids: ArrayLike<number>;
+}
+
+type FacetField = 'tags' | 'places' | 'people';
+
+/**
+ * Counts facet values over all matching documents. Each shard's values are numbered once (cached
+ * with its documents), so a match costs a few typed-array increments; counts meet by value after.
+ */
+export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT): Facets {
+  const count = (field: FacetField) => {
     const counts = new Map<string, number>();
-    for (const doc of docs) {
-      const values = doc[field];
-      // The schema keeps list values unique; events stored before it did may still repeat one.
-      for (const value of values.length > 1 ? new Set(values) : values) counts.set(value, (counts.get(value) ?? 0) + 1);
+    for (const { docs, ids } of groups) {
+      const { values, starts, valueIds } = columnsOf(docs).facet(field);
+      const shardCounts = new Int32Array(values.length);
+      // The values met, so a narrow query reads back its few values, not every value of the shard.
+      const met: number[] = [];
+      for (let i = 0; i < ids.length; i += 1) {
+        const id = ids[i]!;
+        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) if (shardCounts[valueIds[j]!]++ === 0) met.push(valueIds[j]!);
+      }
+      for (const value of met) counts.set(values[value]!, (counts.get(values[value]!) ?? 0) + shardCounts[value]!);
     }
-    return [...counts]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, limit)
-      .map(([value, n]) => ({ value, count: n }));
+    return mostFrequent(counts, limit).map(([value, n]) => ({ value, count: n }));
   };
   return { tags: count('tags'), places: count('places'), people: count('people') };
+}
+
+/** The `limit` most frequent values, ties in value order; only values that can make the cut are sorted by text. */
+function mostFrequent(counts: Map<string, number>, limit: number): [string, number][] {
+  let entries = [...counts];
+  if (entries.length > limit) {
+    const threshold = Int32Array.from(counts.values()).sort()[entries.length - limit]!;
+    entries = entries.filter(([, n]) => n >= threshold);
+  }
+  return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
 }
 
 /**
  * Counts matches per bucket of an interval chosen from the range (or from the matches when the
  * range is open), filling empty buckets in between so the histogram can be drawn as it is.
  */
-export function histogram(docs: readonly IndexedDoc[], range: { fromKey?: string; toKey?: string }, interval?: Interval): Histogram {
-  const chosen = interval ?? chooseInterval(docs, range);
+export function histogram(groups: readonly MatchedDocs[], range: { fromKey?: string; toKey?: string }, interval?: Interval): Histogram {
+  const chosen = interval ?? chooseInterval(groups, range);
   const buckets = new Map<string, Bucket & { count: number }>();
   const coarse = new Map<string, Bucket & { count: number; precision: Precision }>();
-  for (const doc of docs) {
-    if (fitsInterval(doc.precision, chosen)) {
-      const fast = fastKey(doc.startKey, chosen);
-      const entry = buckets.get(fast) ?? { ...bucketOf(pointOf(doc), chosen), count: 0 };
-      entry.count += 1;
-      buckets.set(fast, entry);
-    } else {
-      const key = `${doc.precision}:${doc.startKey.slice(0, doc.precision === 'year' ? 5 : 8)}`;
-      const entry = coarse.get(key) ?? { ...bucketOf(pointOf(doc), doc.precision), count: 0, precision: doc.precision };
-      entry.count += 1;
-      coarse.set(key, entry);
-    }
+  for (const { docs, ids } of groups) {
+    const column = columnsOf(docs).buckets(chosen);
+    const counts = new Int32Array(column.keys.length);
+    for (let i = 0; i < ids.length; i += 1) counts[column.slots[ids[i]!]!] += 1;
+    counts.forEach((n, slot) => {
+      if (!n) return;
+      const key = column.keys[slot]!;
+      const doc = docs[column.examples[slot]!]!;
+      const fits = fitsInterval(doc.precision, chosen);
+      const bucket = (column.buckets[slot] ??= bucketOf(pointOf(doc), fits ? chosen : doc.precision));
+      if (fits) {
+        const entry = buckets.get(key) ?? { ...bucket, count: 0 };
+        entry.count += n;
+        buckets.set(key, entry);
+      } else {
+        const entry = coarse.get(key) ?? { ...bucket, count: 0, precision: doc.precision };
+        entry.count += n;
+        coarse.set(key, entry);
+      }
+    });
   }
   const sorted = [...buckets.values()].sort((a, b) => a.key.localeCompare(b.key));
   return {
     interval: chosen,
     buckets: fillGaps(sorted, chosen),
-    coarse: [...coarse.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    // A month and its year start together: the shorter period first, whatever order the matches came in.
+    coarse: [...coarse.values()].sort((a, b) => a.key.localeCompare(b.key) || a.end.localeCompare(b.end)),
   };
 }
 
-function chooseInterval(docs: readonly IndexedDoc[], range: { fromKey?: string; toKey?: string }): Interval {
+function chooseInterval(groups: readonly MatchedDocs[], range: { fromKey?: string; toKey?: string }): Interval {
   let low = range.fromKey;
   let high = range.toKey;
   if (!low || !high) {
-    const starts = docs.map((doc) => doc.startKey);
-    if (starts.length === 0) return 'year';
-    low ??= starts.reduce((a, b) => (a < b ? a : b));
-    high ??= starts.reduce((a, b) => (a > b ? a : b));
+    const bounds = startBounds(groups);
+    if (!bounds) return 'year';
+    low ??= bounds.first;
+    high ??= bounds.last;
   }
   return autoInterval(low, high);
+}
+
+/** The earliest and latest start key of the matches, compared by rank within each shard. */
+function startBounds(groups: readonly MatchedDocs[]): { first: string; last: string } | undefined {
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const { docs, ids } of groups) {
+    if (ids.length === 0) continue;
+    const { startRank, byStart } = columnsOf(docs);
+    let lowest = Infinity;
+    let highest = -1;
+    for (let i = 0; i < ids.length; i += 1) {
+      const rank = startRank[ids[i]!]!;
+      if (rank < lowest) lowest = rank;
+      if (rank > highest) highest = rank;
+    }
+    const shardFirst = docs[byStart[lowest]!]!.startKey;
+    const shardLast = docs[byStart[highest]!]!.startKey;
+    if (first === undefined || shardFirst < first) first = shardFirst;
+    if (last === undefined || shardLast > last) last = shardLast;
+  }
+  return first === undefined ? undefined : { first, last: last! };
+}
+
+/** A shard's facet values, numbered: the values of document `d` are `valueIds[starts[d]]` up to `valueIds[starts[d + 1]]`. */
+interface FacetColumn {
+  values: string[];
+  starts: Int32Array;
+  valueIds: Int32Array;
+}
+
+/** Per document, the slot of its histogram bucket; per slot, its grouping key, a document to label it from and the bucket once labelled. */
+interface BucketColumn {
+  slots: Int32Array;
+  keys: string[];
+  examples: Int32Array;
+  buckets: (Bucket | undefined)[];
+}
+
+/**
+ * What aggregations need of a shard's documents, worked out once per shard and interval rather than
+ * once per match and request: a warm instance answers many searches from the same shards.
+ */
+class DocColumns {
+  private readonly facets = new Map<FacetField, FacetColumn>();
+  private readonly bucketColumns = new Map<Interval, BucketColumn>();
+  private ranks?: { startRank: Int32Array; byStart: Int32Array };
+
+  constructor(private readonly docs: readonly IndexedDoc[]) {}
+
+  facet(field: FacetField): FacetColumn {
+    let column = this.facets.get(field);
+    if (!column) this.facets.set(field, (column = facetColumn(this.docs, field)));
+    return column;
+  }
+
+  buckets(interval: Interval): BucketColumn {
+    let column = this.bucketColumns.get(interval);
+    if (!column) this.bucketColumns.set(interval, (column = bucketColumn(this.docs, interval)));
+    return column;
+  }
+
+  /** Each document's position in start order, and the documents in that order. */
+  get startRank(): Int32Array {
+    return (this.ranks ??= startRanks(this.docs)).startRank;
+  }
+
+  get byStart(): Int32Array {
+    return (this.ranks ??= startRanks(this.docs)).byStart;
+  }
+}
+
+// Keyed by the documents array itself: a shard reader keeps one for its lifetime, and a dropped shard takes its columns with it.
+const columns = new WeakMap<readonly IndexedDoc[], DocColumns>();
+
+function columnsOf(docs: readonly IndexedDoc[]): DocColumns {
+  let found = columns.get(docs);
+  if (!found) columns.set(docs, (found = new DocColumns(docs)));
+  return found;
+}
+
+function facetColumn(docs: readonly IndexedDoc[], field: FacetField): FacetColumn {
+  const numbers = new Map<string, number>();
+  const starts = new Int32Array(docs.length + 1);
+  const valueIds: number[] = [];
+  docs.forEach((doc, d) => {
+    const values = doc[field];
+    // The schema keeps list values unique; events stored before it did may still repeat one.
+    for (const value of values.length > 1 ? new Set(values) : values) {
+      let id = numbers.get(value);
+      if (id === undefined) numbers.set(value, (id = numbers.size));
+      valueIds.push(id);
+    }
+    starts[d + 1] = valueIds.length;
+  });
+  return { values: [...numbers.keys()], starts, valueIds: Int32Array.from(valueIds) };
+}
+
+function bucketColumn(docs: readonly IndexedDoc[], interval: Interval): BucketColumn {
+  const numbers = new Map<string, number>();
+  const examples: number[] = [];
+  const slots = Int32Array.from(docs, (doc, d) => {
+    const key = fitsInterval(doc.precision, interval)
+      ? fastKey(doc.startKey, interval)
+      : `${doc.precision}:${doc.startKey.slice(0, doc.precision === 'year' ? 5 : 8)}`;
+    let slot = numbers.get(key);
+    if (slot === undefined) {
+      numbers.set(key, (slot = numbers.size));
+      examples.push(d);
+    }
+    return slot;
+  });
+  return { slots, keys: [...numbers.keys()], examples: Int32Array.from(examples), buckets: [] };
+}
+
+function startRanks(docs: readonly IndexedDoc[]): { startRank: Int32Array; byStart: Int32Array } {
+  const byStart = Int32Array.from(docs.keys()).sort((a, b) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : 0));
+  const startRank = new Int32Array(docs.length);
+  byStart.forEach((id, rank) => (startRank[id] = rank));
+  return { startRank, byStart };
 }
 
 /** The date a document is counted at, no more precise than it is known. */
@@ -125,7 +278,22 @@ function fillGaps(sorted: (Bucket & { count: number })[], interval: Interval): (
   while (current.key <= last.key && filled.length < MAX_FILLED_BUCKETS) {
     filled.push(byKey.get(current.key) ?? { ...current, count: 0 });
     if (current.key === last.key) return filled;
-    current = bucketOf(pointFromSortKey(shiftKeyByDays(current.end, 1)), interval);
+    current = nextBucket(current, interval);
   }
   return sorted;
+}
+
+// Labelling a bucket formats a date; the buckets after recent ones are asked for again and again.
+const NEXT_MEMO_LIMIT = 20_000;
+const nextBuckets = new Map<string, Bucket>();
+
+function nextBucket(bucket: Bucket, interval: Interval): Bucket {
+  const key = `${interval}|${bucket.end}`;
+  let next = nextBuckets.get(key);
+  if (!next) {
+    if (nextBuckets.size >= NEXT_MEMO_LIMIT) nextBuckets.clear();
+    next = bucketOf(pointFromSortKey(shiftKeyByDays(bucket.end, 1)), interval);
+    nextBuckets.set(key, next);
+  }
+  return next;
 }

@@ -1,6 +1,5 @@
 import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
 import type { SearchField, ShardDoc, ShardReader } from './shard';
-import { analyze } from './text';
 
 /** BM25+ parameters (MiniSearch's defaults unless tuned). */
 export interface Bm25Params {
@@ -44,12 +43,25 @@ export interface EngineQuery {
   facets: PlanNode[];
 }
 
-/** One matching document with its score and the query terms it matched. */
-export interface Match {
-  doc: ShardDoc;
-  score: number;
-  /** Fields in which a scoring term was found. */
-  fields: Set<SearchField>;
+/** One matching document with its score and the fields its scoring terms were found in. */
+export class Match {
+  constructor(
+    readonly shard: ShardReader,
+    /** The document's short id in its shard. */
+    readonly id: number,
+    readonly score: number,
+    // Only the hits of a page show their fields: a Set per match would cost more than scoring it.
+    private readonly fieldsOf: (id: number) => Set<SearchField>,
+  ) {}
+
+  get doc(): ShardDoc {
+    return this.shard.docList[this.id]!;
+  }
+
+  /** Fields in which a scoring term was found, in the order the query's terms found them. */
+  get fields(): Set<SearchField> {
+    return this.fieldsOf(this.id);
+  }
 }
 
 /**
@@ -70,13 +82,15 @@ export function findMatches(
   const stats = collectStats(shards, specs, expansions, ranking.model);
   const matches: Match[] = [];
   for (const shard of shards) {
-    const context = { shard, expansions, accept: acceptFilter(shard, query) };
+    const context = { shard, expansions, range: dateSet(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
     const root = query.plan ? docSet(query.plan, context) : allDocs(shard);
-    const candidates = intersect([root, ...filters], [], context.accept);
+    const candidates = intersect([root, ...filters], [], context.range);
     const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
     for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
-    for (const id of candidates) matches.push(scoreDoc(id, shard.docs.get(id)!, shard, specs, shardExpansions, stats, ranking));
+    const fieldsOf = fieldsFound(shard, specs, shardExpansions);
+    if (ranking.model === 'bm25f') scoreBm25f(candidates, shard, specs, shardExpansions, stats, ranking, fieldsOf, matches);
+    else for (const id of candidates) matches.push(scoreDoc(id, shard.docList[id]!, shard, specs, shardExpansions, stats, ranking, fieldsOf));
   }
   return { matches, terms };
 }
@@ -98,8 +112,12 @@ class ExpansionCache {
 interface ShardContext {
   shard: ShardReader;
   expansions: ExpansionCache;
-  /** The date range and the segment's hidden documents as a per-document check, run before anything costly; absent when nothing is excluded. */
-  accept?: (doc: number) => boolean;
+  /**
+   * The documents in the date range and not hidden by a newer segment, absent when that is every
+   * document. Its `has` is checked before anything costly; when a narrow range holds fewer documents
+   * than a term's postings (a shard that a long span stretches over), it is the set walked.
+   */
+  range?: DocSet;
 }
 
 /** A set of documents of one shard that can be walked or probed. */
@@ -114,16 +132,16 @@ interface DocSet {
   verify?(doc: number): boolean;
 }
 
-function acceptFilter(shard: ShardReader, query: EngineQuery): ((doc: number) => boolean) | undefined {
-  const inRange = shard.minStart >= query.fromKey && shard.maxEnd <= query.toKey;
-  const { hidden } = shard;
-  if (inRange && hidden.size === 0) return undefined;
-  return (id) => {
-    if (hidden.has(id)) return false;
-    if (inRange) return true;
-    const doc = shard.docs.get(id)!;
-    return doc.startKey <= query.toKey && doc.endKey >= query.fromKey;
-  };
+function dateSet(shard: ShardReader, query: EngineQuery): DocSet | undefined {
+  const { docList, hidden } = shard;
+  const { fromKey, toKey } = query;
+  if (shard.minStart >= fromKey && shard.maxEnd <= toKey) {
+    if (hidden.size === 0) return undefined;
+    return { size: shard.documentCount, has: (id) => !hidden.has(id), docs: () => [...shard.docs.keys()].filter((id) => !hidden.has(id)) };
+  }
+  const inRange = shard.inRange(fromKey, toKey);
+  const visible = (id: number) => !hidden.has(id) && docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey;
+  return { size: inRange.size, has: visible, docs: () => (hidden.size ? inRange.docs().filter((id) => !hidden.has(id)) : inRange.docs()) };
 }
 
 function docSet(node: PlanNode, context: ShardContext): DocSet {
@@ -138,13 +156,13 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
     case 'and': {
       const positives = node.children.filter((child) => child.type !== 'not').map((child) => docSet(child, context));
       const negatives = node.children.flatMap((child) => (child.type === 'not' ? [docSet(child.child, context)] : []));
-      return materialized(new Set(intersect(positives, negatives, context.accept)));
+      return materialized(new Set(intersect(positives, negatives, context.range)));
     }
     case 'or': {
       const union = new Set<number>();
       for (const child of node.children) {
         const set = docSet(child, context);
-        for (const doc of set.docs()) if (!union.has(doc) && (context.accept?.(doc) ?? true) && (set.verify?.(doc) ?? true)) union.add(doc);
+        for (const doc of set.docs()) if (!union.has(doc) && (context.range?.has(doc) ?? true) && (set.verify?.(doc) ?? true)) union.add(doc);
       }
       return materialized(union);
     }
@@ -155,18 +173,19 @@ function docSet(node: PlanNode, context: ShardContext): DocSet {
 }
 
 /**
- * Walks the smallest set and keeps documents in the date range that every other set has and no
- * excluded set has, checking the cheap conditions first and phrase word order last.
+ * Walks the smallest set (the date range's documents included) and keeps documents in the range
+ * that every other set has and no excluded set has, checking the cheap conditions first and phrase
+ * word order last.
  */
-function intersect(positives: DocSet[], negatives: DocSet[], accept?: (doc: number) => boolean): number[] {
-  const ordered = [...positives].sort((a, b) => a.size - b.size);
+function intersect(positives: DocSet[], negatives: DocSet[], range?: DocSet): number[] {
+  if (positives.length === 0) return [];
+  const ordered = [...positives, ...(range ? [range] : [])].sort((a, b) => a.size - b.size);
   const [smallest, ...rest] = ordered;
-  if (!smallest) return [];
+  const checks = range && range !== smallest ? [range, ...rest.filter((set) => set !== range)] : rest;
   const verifiers = ordered.filter((set) => set.verify);
   const kept: number[] = [];
-  for (const doc of smallest.docs()) {
-    if (accept && !accept(doc)) continue;
-    if (!rest.every((set) => set.has(doc))) continue;
+  for (const doc of smallest!.docs()) {
+    if (!checks.every((set) => set.has(doc))) continue;
     if (negatives.some((set) => set.has(doc) && (set.verify?.(doc) ?? true))) continue;
     if (verifiers.every((set) => set.verify!(doc))) kept.push(doc);
   }
@@ -182,8 +201,22 @@ function termSet(spec: TermSpec, { shard, expansions }: ShardContext): DocSet {
   return {
     size: maps.reduce((sum, map) => sum + map.size, 0),
     has: (doc) => maps.some((map) => map.has(doc)),
-    docs: () => new Set(maps.flatMap((map) => [...map.keys()])),
+    docs: () => union(maps, shard.documentCount),
   };
+}
+
+/** Documents of any of the maps, each once, in first-seen order. */
+function union(maps: Map<number, number>[], documentCount: number): number[] {
+  const seen = new Uint8Array(documentCount);
+  const docs: number[] = [];
+  for (const map of maps) {
+    for (const doc of map.keys()) {
+      if (seen[doc]) continue;
+      seen[doc] = 1;
+      docs.push(doc);
+    }
+  }
+  return docs;
 }
 
 /** Documents holding every word of the phrase, then checked for the words side by side. */
@@ -191,21 +224,18 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
   const { shard } = context;
   const words = specs.map((spec) => termSet(spec, context));
   const terms = specs.map((spec) => spec.term);
-  const adjacent = (doc: number) => {
-    const stored = shard.docs.get(doc)!;
-    return fields.some((field) => containsSequence(analyze(fieldText(stored, field)), terms));
-  };
+  const adjacent = (doc: number) => fields.some((field) => shard.hasSequence(doc, field, terms));
   const ordered = [...words].sort((a, b) => a.size - b.size);
   return {
     size: ordered[0]?.size ?? 0,
     has: (doc) => words.every((set) => set.has(doc)),
-    docs: () => intersect(words, []),
+    docs: () => intersect(words, [], context.range),
     verify: adjacent,
   };
 }
 
 function allDocs(shard: ShardReader): DocSet {
-  return { size: shard.documentCount, has: (doc) => shard.docs.has(doc), docs: () => shard.docs.keys() };
+  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docs.keys() };
 }
 
 function materialized(set: Set<number>): DocSet {
@@ -217,6 +247,19 @@ function fieldMaps(expansion: Expansion, fields: readonly SearchField[], shard: 
     const map = expansion.postings.get(shard.fieldIds[field]!);
     return map && map.size ? [map] : [];
   });
+}
+
+/** The fields of a document in which the query's terms occur, each once, in query term order. */
+function fieldsFound(shard: ShardReader, specs: TermSpec[], expansions: Expansion[][]): (id: number) => Set<SearchField> {
+  return (id) => {
+    const fields = new Set<SearchField>();
+    specs.forEach((spec, i) => {
+      for (const expansion of expansions[i]!) {
+        for (const field of spec.fields) if (expansion.postings.get(shard.fieldIds[field])?.get(id)) fields.add(field);
+      }
+    });
+    return fields;
+  };
 }
 
 /** Statistics of the loaded shards taken together, as one index over the same documents would have them. */
@@ -266,11 +309,10 @@ function scoreDoc(
   expansions: Expansion[][],
   stats: CorpusStats,
   ranking: RankingOptions,
+  fieldsOf: (id: number) => Set<SearchField>,
 ): Match {
-  if (ranking.model === 'bm25f') return scoreBm25f(id, doc, shard, specs, expansions, stats, ranking);
   let score = 0;
   let matchedTerms = 0;
-  const fields = new Set<SearchField>();
   specs.forEach((spec, i) => {
     let matched = false;
     for (const expansion of expansions[i]!) {
@@ -280,7 +322,6 @@ function scoreDoc(
         const tf = expansion.postings.get(fieldId)?.get(id);
         if (!tf) continue;
         matched = true;
-        fields.add(field);
         const length = doc.fieldLength[fieldId] ?? 0;
         score += expansion.weight * ranking.boosts[field] * bm25(tf, df[field]!, stats.documentCount, length, stats.avgFieldLength[field], ranking.bm25);
       }
@@ -288,42 +329,99 @@ function scoreDoc(
     if (matched) matchedTerms += 1;
   });
   // MiniSearch multiplies by the number of query terms matched, favouring documents that match more of an OR.
-  return { doc, score: score * Math.max(matchedTerms, 1), fields };
+  return new Match(shard, id, score * Math.max(matchedTerms, 1), fieldsOf);
 }
 
-/** One BM25 per query term over the fields taken as one, title words weighted up (BM25F). */
+/**
+ * One BM25 per query term over the fields taken as one, title words weighted up (BM25F). Scored
+ * term at a time: each expansion's postings are walked once (or the candidates probed, when fewer),
+ * so a prefix expanding to hundreds of terms costs its postings, not terms times candidates.
+ * Per document the sums run in the same order as one document at a time, so scores are identical.
+ */
 function scoreBm25f(
-  id: number,
-  doc: ShardDoc,
+  candidates: readonly number[],
   shard: ShardReader,
   specs: TermSpec[],
   expansions: Expansion[][],
   stats: CorpusStats,
   { boosts, bm25: params }: RankingOptions,
-): Match {
-  let score = 0;
-  const fields = new Set<SearchField>();
+  fieldsOf: (id: number) => Set<SearchField>,
+  matches: Match[],
+): void {
+  if (candidates.length === 0) return;
+  const { isCandidate, scores, tf } = scratch.forShard(shard.documentCount);
+  const touched: number[] = [];
+  for (const id of candidates) isCandidate[id] = 1;
   specs.forEach((spec, i) => {
-    let length = 0;
-    let avgLength = 0;
-    for (const field of spec.fields) {
-      length += doc.fieldLength[shard.fieldIds[field]] ?? 0;
-      avgLength += stats.avgFieldLength[field];
-    }
+    const fieldIds = spec.fields.map((field) => shard.fieldIds[field]);
+    const avgLength = spec.fields.reduce((sum, field) => sum + stats.avgFieldLength[field], 0);
     for (const expansion of expansions[i]!) {
-      let tf = 0;
-      for (const field of spec.fields) {
-        const count = expansion.postings.get(shard.fieldIds[field])?.get(id);
-        if (!count) continue;
-        tf += boosts[field] * count;
-        fields.add(field);
-      }
-      if (!tf) continue;
+      spec.fields.forEach((field, f) => {
+        const postings = expansion.postings.get(fieldIds[f]!);
+        if (postings?.size) addFrequencies(postings, boosts[field], candidates, isCandidate, tf, touched);
+      });
+      if (!touched.length) continue;
       const df = stats.anyFieldFrequency.get(`${expansion.term}|${spec.fields.join(',')}`)!;
-      score += expansion.weight * bm25(tf, df, stats.documentCount, length, avgLength, params);
+      for (const id of touched) {
+        const lengths = shard.docList[id]!.fieldLength;
+        let length = 0;
+        for (const fieldId of fieldIds) length += lengths[fieldId] ?? 0;
+        scores[id] += expansion.weight * bm25(tf[id]!, df, stats.documentCount, length, avgLength, params);
+        tf[id] = 0;
+      }
+      touched.length = 0;
     }
   });
-  return { doc, score, fields };
+  for (const id of candidates) {
+    matches.push(new Match(shard, id, scores[id]!, fieldsOf));
+    scores[id] = 0;
+    isCandidate[id] = 0;
+  }
+}
+
+/**
+ * Per-document buffers of the shard being scored, shared by every query: zeroed again entry by
+ * entry after use, so a narrow query does not pay for allocating and clearing a shard's worth.
+ */
+class ScoringScratch {
+  isCandidate = new Uint8Array(0);
+  scores = new Float64Array(0);
+  tf = new Float64Array(0);
+
+  forShard(documentCount: number): this {
+    if (this.isCandidate.length < documentCount) {
+      this.isCandidate = new Uint8Array(documentCount);
+      this.scores = new Float64Array(documentCount);
+      this.tf = new Float64Array(documentCount);
+    }
+    return this;
+  }
+}
+
+const scratch = new ScoringScratch();
+
+/** Adds a field's weighted term frequencies of the candidates, walking whichever of postings and candidates is shorter. */
+function addFrequencies(
+  postings: Map<number, number>,
+  boost: number,
+  candidates: readonly number[],
+  isCandidate: Uint8Array,
+  tf: Float64Array,
+  touched: number[],
+): void {
+  const add = (id: number, count: number) => {
+    if (tf[id] === 0) touched.push(id);
+    tf[id] += boost * count;
+  };
+  if (postings.size <= candidates.length) {
+    // forEach, not for-of: entry pairs would be allocated per posting.
+    postings.forEach((count, id) => isCandidate[id] && count && add(id, count));
+  } else {
+    for (const id of candidates) {
+      const count = postings.get(id);
+      if (count) add(id, count);
+    }
+  }
 }
 
 /** BM25+ as MiniSearch computes it (plain BM25 when d is 0). */
@@ -331,17 +429,3 @@ function bm25(tf: number, df: number, n: number, length: number, avgLength: numb
   const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
   return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength)));
 }
-
-function fieldText(doc: ShardDoc, field: SearchField): string {
-  const value = doc[field];
-  return Array.isArray(value) ? value.join('\n') : value;
-}
-
-function containsSequence(haystack: string[], needle: string[]): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
-    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { BadRequestError } from '../errors';
-import { countFacets, histogram } from './aggregations';
+import { countFacets, histogram, type MatchedDocs } from './aggregations';
 import { searchRange, type KeyRange } from './date-range';
 import { DEFAULT_RANKING, findMatches, type Match, type RankingOptions } from './engine';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
 import { planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
+import type { IndexedDoc } from './shard';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
 import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 import { escapeHtml, snippet } from './snippets';
@@ -57,15 +58,15 @@ export class SearchService {
       empty: Boolean(parsed.root) && !plan,
       facets: facetFilters(query),
     });
-    const docs = matches.map((match) => match.doc);
+    const matched = byShard(matches);
     const ordered = topAfter(matches, sort, cursor, query.limit + 1);
     const page = ordered.slice(0, query.limit);
     const last = page.at(-1);
     return {
       total: matches.length,
       hits: page.map((match) => toHit(match, (term) => terms.has(term))),
-      facets: countFacets(docs),
-      histogram: histogram(docs, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
+      facets: countFacets(matched),
+      histogram: histogram(matched, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
       ...(ordered.length > query.limit && last ? { nextCursor: encodeCursor(cursorAt(last, sort)) } : {}),
       took: Math.round((performance.now() - started) * 100) / 100,
     };
@@ -97,6 +98,17 @@ export class SearchService {
     this.cache.retain(timeline, Object.values(manifest?.shards ?? {}));
     return manifest;
   }
+}
+
+/** Matches grouped by shard (the engine lists them shard after shard), as the aggregations count them. */
+function byShard(matches: readonly Match[]): MatchedDocs[] {
+  const groups: { docs: readonly IndexedDoc[]; ids: number[] }[] = [];
+  let current: { docs: readonly IndexedDoc[]; ids: number[] } | undefined;
+  for (const match of matches) {
+    if (current?.docs !== match.shard.docList) groups.push((current = { docs: match.shard.docList, ids: [] }));
+    current.ids.push(match.id);
+  }
+  return groups;
 }
 
 function parse(q: string): ParsedQuery {

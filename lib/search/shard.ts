@@ -4,7 +4,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 import { z } from 'zod';
 import { Precision } from '../dates';
 import type { TimelineEvent } from '../event-schema';
-import { processTerm, tokenize } from './text';
+import { analyze, processTerm, tokenize } from './text';
 
 /** Fields searched, in the order MiniSearch numbers them. */
 export const SEARCH_FIELDS = ['title', 'text', 'tags', 'places', 'people'] as const;
@@ -255,14 +255,21 @@ export interface ShardDoc extends IndexedDoc {
 /** Field ids, in MiniSearch's numbering (the order of `fields`). */
 export const FIELD_IDS = Object.fromEntries(SEARCH_FIELDS.map((field, i) => [field, i])) as Record<SearchField, number>;
 
+// Prefixes a reader remembers the expansions of; past this many it starts over.
+const PREFIX_MEMO_LIMIT = 256;
+
 /** What a segment's readers build once and share, whichever documents a view hides. */
 interface SegmentCaches {
   termIds: Map<string, number>;
   decoded: Map<number, Postings>;
   frequencies: Map<string, number>;
+  prefixes: Map<string, [string, Postings][]>;
+  // Per document, per field: its terms in order as term ids, for phrase checks (filled as phrases ask).
+  sequences: Map<number, Int32Array[]>;
   dictionary?: SearchableMap<number>;
   facetIndexes?: Record<'tags' | 'places' | 'people', Map<string, number[]>>;
   bounds?: { minStart: string; maxEnd: string };
+  dateIndex?: DateIndex;
   shortIds?: Map<string, number>;
 }
 
@@ -280,6 +287,8 @@ export class ShardReader {
   private constructor(
     private readonly data: ShardData,
     readonly docs: Map<number, ShardDoc>,
+    /** The documents by short id (the values of `docs`), for per-document loops that cannot afford a Map lookup. */
+    readonly docList: ShardDoc[],
     private readonly caches: SegmentCaches,
     readonly hidden: ReadonlySet<number> = new Set(),
   ) {
@@ -294,7 +303,7 @@ export class ShardReader {
     data.docs.forEach((doc, i) => docs.set(i, { ...doc, fieldLength: data.lengths[i]! }));
     const termIds = new Map<string, number>();
     data.terms.forEach((term, t) => termIds.set(term, t));
-    return new ShardReader(data, docs, { termIds, decoded: new Map(), frequencies: new Map() });
+    return new ShardReader(data, docs, [...docs.values()], { termIds, decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map() });
   }
 
   /** The same segment with these documents (by id) hidden, sharing everything loaded so far. */
@@ -305,7 +314,7 @@ export class ShardReader {
       const shortId = this.caches.shortIds.get(id);
       if (shortId !== undefined) hidden.add(shortId);
     }
-    return hidden.size ? new ShardReader(this.data, this.docs, this.caches, hidden) : this;
+    return hidden.size ? new ShardReader(this.data, this.docs, this.docList, this.caches, hidden) : this;
   }
 
   /** Ids of earlier segments' documents this delta segment deleted. */
@@ -336,9 +345,16 @@ export class ShardReader {
     return id === undefined ? undefined : this.decode(id);
   }
 
-  /** Indexed terms starting with the prefix, with their postings. */
-  withPrefix(prefix: string): [string, Postings][] {
-    return [...this.searchable().atPrefix(prefix)].map(([term, id]) => [term, this.decode(id)]);
+  /** Indexed terms starting with the prefix, with their postings (remembered: a short prefix walks much of the dictionary). */
+  withPrefix(prefix: string): readonly [string, Postings][] {
+    const { prefixes } = this.caches;
+    let found = prefixes.get(prefix);
+    if (!found) {
+      if (prefixes.size >= PREFIX_MEMO_LIMIT) prefixes.clear();
+      found = [...this.searchable().atPrefix(prefix)].map(([term, id]) => [term, this.decode(id)]);
+      prefixes.set(prefix, found);
+    }
+    return found;
   }
 
   /** Indexed terms within an edit distance, with their postings and distance. */
@@ -363,6 +379,59 @@ export class ShardReader {
   facetDocs(field: 'tags' | 'places' | 'people', value: string): number[] {
     this.caches.facetIndexes ??= buildFacetIndexes(this.docs);
     return this.caches.facetIndexes[field].get(value.toLowerCase()) ?? [];
+  }
+
+  /**
+   * The documents whose dates overlap the range. `size` is an upper bound found by binary search
+   * alone, so a query can decide to walk this set before paying for walking it.
+   */
+  inRange(fromKey: string, toKey: string): { size: number; docs(): number[] } {
+    this.caches.dateIndex ??= buildDateIndex(this.docList);
+    const docs = this.docList;
+    const spans = this.caches.dateIndex.tiers.map(({ prefixLength, ids, starts }) => ({
+      ids,
+      // A document ending in the month (or year) it starts overlaps the range only if it starts in the range's first month (or year) or later.
+      low: prefixLength ? lowerBound(starts, fromKey.slice(0, prefixLength)) : 0,
+      high: prefixLength ? upperBound(starts, toKey) : ids.length,
+    }));
+    return {
+      size: spans.reduce((sum, { low, high }) => sum + Math.max(0, high - low), 0),
+      docs() {
+        const found: number[] = [];
+        for (const { ids, low, high } of spans) {
+          for (let i = low; i < high; i += 1) {
+            const doc = docs[ids[i]!]!;
+            if (doc.startKey <= toKey && doc.endKey >= fromKey) found.push(ids[i]!);
+          }
+        }
+        return found;
+      },
+    };
+  }
+
+  /** Whether the field of the document holds the terms side by side, in this order. */
+  hasSequence(doc: number, field: SearchField, terms: readonly string[]): boolean {
+    const needle: number[] = [];
+    for (const term of terms) {
+      const id = this.caches.termIds.get(term);
+      if (id === undefined) return false;
+      needle.push(id);
+    }
+    return containsSequence(this.sequence(doc, FIELD_IDS[field]), needle);
+  }
+
+  // Analyzing a document's text is the costly part of a phrase check; a document is analyzed once.
+  private sequence(doc: number, fieldId: number): Int32Array {
+    let fields = this.caches.sequences.get(doc);
+    if (!fields) {
+      const stored = this.docList[doc]!;
+      fields = SEARCH_FIELDS.map((field) => {
+        const value = stored[field];
+        return Int32Array.from(analyze(Array.isArray(value) ? value.join('\n') : value), (term) => this.caches.termIds.get(term) ?? -1);
+      });
+      this.caches.sequences.set(doc, fields);
+    }
+    return fields[fieldId]!;
   }
 
   private searchable(): SearchableMap<number> {
@@ -401,6 +470,65 @@ export function layered(segments: readonly ShardReader[]): ShardReader[] {
     for (const id of segment.removedIds) superseded.add(id);
   }
   return views.reverse();
+}
+
+/**
+ * Documents by start date, in tiers by how far they reach: those ending in the month they start
+ * (most day- and month-precision dates), those ending in the year they start (year precision),
+ * and the few longer spans, checked one by one. Within a tier, documents are in start order.
+ */
+interface DateIndex {
+  tiers: { prefixLength: number; ids: Int32Array; starts: string[] }[];
+}
+
+// Sort-key prefixes: `12022-06` is a month, `12022` a year; 0 stands for "anything longer".
+const TIER_PREFIXES = [8, 5, 0];
+
+function buildDateIndex(docs: readonly ShardDoc[]): DateIndex {
+  const members: number[][] = TIER_PREFIXES.map(() => []);
+  docs.forEach((doc, id) => {
+    const tier = TIER_PREFIXES.findIndex((length) => length === 0 || doc.endKey.slice(0, length) === doc.startKey.slice(0, length));
+    members[tier]!.push(id);
+  });
+  const byStart = (a: number, b: number) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : a - b);
+  return {
+    tiers: TIER_PREFIXES.map((prefixLength, tier) => {
+      const ids = members[tier]!.sort(byStart);
+      return { prefixLength, ids: Int32Array.from(ids), starts: ids.map((id) => docs[id]!.startKey) };
+    }),
+  };
+}
+
+/** First position whose key is at least `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** First position whose key is greater than `key`. */
+function upperBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! <= key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function containsSequence(haystack: Int32Array, needle: readonly number[]): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
+    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 function keyBounds(docs: Map<number, ShardDoc>): { minStart: string; maxEnd: string } {

@@ -7,8 +7,11 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** Escapes text for HTML, so event text can never inject markup into a highlight. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
+  // Most words have nothing to escape: testing is cheaper than replacing with a callback.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (char) => ESCAPES[char]!) : text;
 }
+
+const HTML_SPECIAL = /[&<>"']/;
 
 /** Decides whether an indexed term is one the query matched (exactly, by prefix or by a typo). */
 export type TermMatcher = (term: string) => boolean;
@@ -20,9 +23,8 @@ export type TermMatcher = (term: string) => boolean;
 export function snippet(text: string, matches: TermMatcher, maxWords = SNIPPET_WORDS): string {
   const words = splitWords(text);
   if (words.length === 0) return '';
-  const first = words.findIndex((word) => word.isWord && isMatch(word.text, matches));
   const wordIndexes = words.flatMap((word, i) => (word.isWord ? [i] : []));
-  const firstWord = first < 0 ? 0 : wordIndexes.indexOf(first);
+  const firstWord = Math.max(0, wordIndexes.findIndex((i) => isMatch(words[i]!.text, matches)));
   const startWord = Math.max(0, firstWord - Math.floor(maxWords / 3));
   const endWord = Math.min(wordIndexes.length, startWord + maxWords);
   const from = startWord === 0 ? 0 : wordIndexes[startWord]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayDate, parseIsoDate, precisionOf, sortKey, type Interval } from '../../../lib/dates';
-import { countFacets, histogram } from '../../../lib/search/aggregations';
+import * as aggregations from '../../../lib/search/aggregations';
 import type { IndexedDoc } from '../../../lib/search/shard';
 import { syntheticDocs } from '../../helpers/corpus';
 
@@ -28,6 +28,12 @@ function doc(start: string, fields: Partial<Pick<IndexedDoc, 'tags' | 'places' |
 }
 
 const docs = (...starts: string[]) => starts.map((start) => doc(start));
+
+/** Documents as one shard in which every document matches. */
+const allOf = (matches: IndexedDoc[]) => [{ docs: matches, ids: matches.map((_, i) => i) }];
+const countFacets = (matches: IndexedDoc[], limit?: number) => aggregations.countFacets(allOf(matches), limit);
+const histogram = (matches: IndexedDoc[], ...rest: Parameters<typeof aggregations.histogram> extends [unknown, ...infer R] ? R : never) =>
+  aggregations.histogram(allOf(matches), ...rest);
 
 /** The range from the first instant of one ISO date to the last of another, as sort keys. */
 const range = (from: string, to: string) => ({ fromKey: sortKey(parseIsoDate(from), 'start'), toKey: sortKey(parseIsoDate(to), 'end') });
@@ -189,6 +195,21 @@ describe('aggregations', () => {
       expect(result.coarse).toStrictEqual([
         { key: '12022-01-01T00:00:00', label: '2022', start: '12022-01-01T00:00:00', end: '12022-12-31T23:59:59', count: 1, precision: 'year' },
       ]);
+    });
+
+    it('lists a month before the year it starts, whatever the order of the matches', () => {
+      const labels = (matches: IndexedDoc[]) => histogram(matches, {}, 'day').coarse.map((bucket) => bucket.label);
+      expect(labels(docs('2022', '2022-01'))).toStrictEqual(['January 2022', '2022']);
+      expect(labels(docs('2022-01', '2022'))).toStrictEqual(['January 2022', '2022']);
+    });
+
+    it('counts only the matching documents of each shard and adds up shards', () => {
+      const first = [doc('2022-06-01', { tags: ['war'] }), doc('2022-06-02', { tags: ['flood'] }), doc('2022-06', { tags: ['war'] })];
+      const second = [doc('2022-06-02', { tags: ['war', 'flood'] }), doc('1990', { tags: ['war'] })];
+      const shards = [{ docs: first, ids: [0, 2] }, { docs: second, ids: [0] }];
+      expect(aggregations.countFacets(shards).tags).toStrictEqual([{ value: 'war', count: 3 }, { value: 'flood', count: 1 }]);
+      expect(aggregations.histogram(shards, {}, 'day')).toStrictEqual(histogram([first[0]!, first[2]!, second[0]!], {}, 'day'));
+      expect(aggregations.histogram(shards, {}).interval).toBe('day');
     });
 
     it('counts a month-only match in its month in a day histogram', () => {

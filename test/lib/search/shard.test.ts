@@ -57,6 +57,39 @@ describe('ShardReader', () => {
     expect(reader.near('shel', 1).map(([term, , distance]) => [term, distance])).toContainEqual(['shell', 1]);
     expect(reader.postings('nonexistent')).toBeUndefined();
   });
+
+  it('lists the documents overlapping a date range, long spans and earlier starts in the same year included', () => {
+    const dated = (id: string, start: string, end: string) => ({ ...docs[0]!, id, startKey: `${start}T00:00:00`, endKey: `${end}T23:59:59` });
+    const shard = ShardReader.fromData(
+      writerOf([
+        dated('day', '12022-06-21', '12022-06-21'),
+        dated('year', '12022-01-01', '12022-12-31'),
+        dated('span', '11990-03-01', '12030-01-31'),
+        dated('before', '12022-05-01', '12022-05-31'),
+        dated('after', '12022-07-01', '12022-07-01'),
+        dated('old', '11990-01-01', '11990-12-31'),
+      ]).toData(),
+    );
+    const ids = (from: string, to: string) => {
+      const inRange = shard.inRange(`${from}T00:00:00`, `${to}T23:59:59`);
+      const found = [...inRange.docs()].map((id) => shard.docList[id]!.id).sort();
+      expect(inRange.size).toBeGreaterThanOrEqual(found.length);
+      return found;
+    };
+    expect(ids('12022-06-01', '12022-06-30')).toEqual(['day', 'span', 'year']);
+    expect(ids('12022-05-15', '12022-07-01')).toEqual(['after', 'before', 'day', 'span', 'year']);
+    expect(ids('11980-01-01', '11989-12-31')).toEqual([]);
+    expect(ids('11990-06-01', '11990-06-01')).toEqual(['old', 'span']);
+  });
+
+  it('finds words side by side in a field, across list items, by indexed term', () => {
+    const shard = ShardReader.fromData(writerOf([{ ...docs[0]!, title: 'The shelling of Kyiv', places: ['New York', 'Kyiv'] }]).toData());
+    expect(shard.hasSequence(0, 'title', ['shell', 'kyiv'])).toBe(true);
+    expect(shard.hasSequence(0, 'title', ['kyiv', 'shell'])).toBe(false);
+    expect(shard.hasSequence(0, 'places', ['york', 'kyiv'])).toBe(true);
+    expect(shard.hasSequence(0, 'text', ['shell', 'kyiv'])).toBe(false);
+    expect(shard.hasSequence(0, 'title', ['shell', 'absent'])).toBe(false);
+  });
 });
 
 describe('segments', () => {
