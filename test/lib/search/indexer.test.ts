@@ -126,6 +126,10 @@ describe('SearchIndexer', () => {
       await indexer.handle(streamEvent([streamRecord('REMOVE', { oldImage })]));
       expect((await segmentsOf(timeline))[0]).toHaveLength(3);
       expect((await search(timeline, { q: 'harbour', limit: '100' })).total).toBe(28);
+      // Narrow ranges walk a segment's date index: it must skip the superseded copies too.
+      expect((await search(timeline, { q: 'harbour', from: '2000', to: '2001' })).total).toBe(0);
+      expect((await search(timeline, { from: '2000', to: '2001' })).hits.map((hit) => hit.id)).toEqual(['e0']);
+      expect((await search(timeline, { q: 'lighthouse', from: '2000', to: '2000' })).hits.map((hit) => hit.id)).toEqual(['e0']);
 
       // A fourth segment would pass maxSegments: the three changes so far become one delta beside the base.
       await indexer.handle(streamEvent([streamRecord('MODIFY', { newImage: await upsert(timeline, input('e2', '2002', 'lighthouse two')) })]));
