@@ -23,16 +23,29 @@ export type TermMatcher = (term: string) => boolean;
 export function snippet(text: string, matches: TermMatcher, maxWords = SNIPPET_WORDS): string {
   const words = splitWords(text);
   if (words.length === 0) return '';
-  const wordIndexes = words.flatMap((word, i) => (word.isWord ? [i] : []));
-  const firstWord = Math.max(0, wordIndexes.findIndex((i) => isMatch(words[i]!.text, matches)));
-  const startWord = Math.max(0, firstWord - Math.floor(maxWords / 3));
+  const wordIndexes: number[] = [];
+  // Analyzing a word is the costly part: each is checked once, and words past the window never.
+  const matched = new Map<number, boolean>();
+  const isMarked = (i: number) => {
+    let found = matched.get(i);
+    if (found === undefined) matched.set(i, (found = isMatch(words[i]!.text, matches)));
+    return found;
+  };
+  let firstWord = -1;
+  words.forEach((word, i) => {
+    if (!word.isWord) return;
+    if (firstWord < 0 && isMarked(i)) firstWord = wordIndexes.length;
+    wordIndexes.push(i);
+  });
+  const startWord = Math.max(0, Math.max(0, firstWord) - Math.floor(maxWords / 3));
   const endWord = Math.min(wordIndexes.length, startWord + maxWords);
   const from = startWord === 0 ? 0 : wordIndexes[startWord]!;
   const to = endWord >= wordIndexes.length ? words.length : wordIndexes[endWord]!;
-  const body = words
-    .slice(from, to)
-    .map((word) => (word.isWord && isMatch(word.text, matches) ? `<mark>${escapeHtml(word.text)}</mark>` : escapeHtml(word.text)))
-    .join('');
+  let body = '';
+  for (let i = from; i < to; i += 1) {
+    const word = words[i]!;
+    body += word.isWord && isMarked(i) ? `<mark>${escapeHtml(word.text)}</mark>` : escapeHtml(word.text);
+  }
   return `${from > 0 ? '…' : ''}${body.trim()}${to < words.length ? '…' : ''}`;
 }
 
