@@ -102,33 +102,30 @@ export class ShardStore {
   /** Timelines whose manifest is in an earlier format than this code reads: rebuild them from the table. */
   async outdatedTimelines(): Promise<string[]> {
     const outdated: string[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': MANIFEST_PK }), ExclusiveStartKey: startKey }),
-      );
-      for (const item of out.Items ?? []) if (!Manifest.safeParse(unmarshall(item)).success) outdated.push(String(item.sk?.S));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of this.manifestItems()) if (!Manifest.safeParse(item).success) outdated.push(String(item.sk));
     return outdated;
   }
 
   /** Every timeline's manifest. */
   async listManifests(): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
+    // A manifest of an earlier format is left out until a reindex replaces it (outdatedTimelines names them).
+    for await (const item of this.manifestItems()) {
+      const manifest = Manifest.safeParse(item);
+      if (manifest.success) manifests.push(manifest.data);
+    }
+    return manifests;
+  }
+
+  private async *manifestItems(): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.client.send(
         new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': MANIFEST_PK }), ExclusiveStartKey: startKey }),
       );
-      // A manifest of an earlier format is left out until a reindex replaces it (outdatedTimelines names them).
-      for (const item of out.Items ?? []) {
-        const manifest = Manifest.safeParse(unmarshall(item));
-        if (manifest.success) manifests.push(manifest.data);
-      }
+      for (const item of out.Items ?? []) yield unmarshall(item);
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return manifests;
   }
 
   /** Creates a timeline's manifest, with no shard yet; returns whichever manifest won. */
@@ -254,7 +251,7 @@ export function emptyShard(lane: Lane, from: string, to: string): ShardMeta {
 }
 
 /** A fresh shard id. */
-export function newShardId(): string {
+function newShardId(): string {
   return randomBytes(5).toString('hex');
 }
 
@@ -281,6 +278,6 @@ export function shardFor(manifest: Manifest, lane: Lane, key: string): ShardMeta
 }
 
 /** Sort key prefix of a segment's chunk items. */
-export function chunkPrefix(segmentId: string): string {
+function chunkPrefix(segmentId: string): string {
   return `SHARD#${segmentId}#`;
 }
