@@ -1,10 +1,9 @@
 // The stream indexer in its own process, as the indexer Lambda runs apart from the API's: the same
 // poller and handler as lib/local-indexer.ts, composed here so that a meter can count the shard bytes
 // it writes. The parent talks to it over IPC (see IndexerProcess in ingest.ts).
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { loadConfig } from '../lib/config';
-import { createDynamoClient } from '../lib/dynamo-client';
+import { createDynamoClient, createStreamsClient } from '../lib/dynamo-client';
 import { isEventRecord, SearchIndexer } from '../lib/search/indexer';
 import { ShardStore } from '../lib/search/shard-store';
 import { StreamPoller } from '../lib/search/stream-poller';
@@ -32,11 +31,7 @@ const indexer = new SearchIndexer(new ShardStore(client, config.TABLE_NAME));
 let stats = { invocations: 0, records: 0, busyMs: 0 };
 
 const poller = new StreamPoller({
-  client: new DynamoDBStreamsClient({
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
+  client: createStreamsClient(config),
   tableName: config.TABLE_NAME,
   // Same settings as startLocalIndexer.
   batchSize: 1000,

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Config } from './config';
 
 /** How long a DynamoDB call may take before it counts as failed, and how often it is tried. */
@@ -21,11 +22,26 @@ export const AWS_TIMEOUTS = { connectionMs: 1_000, idleMs: 2_000, maxAttempts: 4
 export const LOCAL_TIMEOUTS = { connectionMs: 5_000, idleMs: 30_000, maxAttempts: 5 } as const satisfies DynamoTimeouts;
 
 /** A DynamoDB client for AWS, or for a local engine when `DYNAMODB_ENDPOINT` is set. */
-export function createDynamoClient(
-  config: Pick<Config, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>,
-  timeouts: DynamoTimeouts = config.DYNAMODB_ENDPOINT ? LOCAL_TIMEOUTS : AWS_TIMEOUTS,
-): DynamoDBClient {
-  return new DynamoDBClient({
+export function createDynamoClient(config: ClientConfig, timeouts = defaultTimeouts(config)): DynamoDBClient {
+  return new DynamoDBClient(clientOptions(config, timeouts));
+}
+
+/**
+ * A Streams client with the same endpoint and timeouts: without a socket timeout, a GetRecords that the
+ * engine never answers would hold its shard, and the whole index, still forever.
+ */
+export function createStreamsClient(config: ClientConfig, timeouts = defaultTimeouts(config)): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient(clientOptions(config, timeouts));
+}
+
+type ClientConfig = Pick<Config, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>;
+
+function defaultTimeouts(config: ClientConfig): DynamoTimeouts {
+  return config.DYNAMODB_ENDPOINT ? LOCAL_TIMEOUTS : AWS_TIMEOUTS;
+}
+
+function clientOptions(config: ClientConfig, timeouts: DynamoTimeouts) {
+  return {
     region: config.AWS_REGION,
     maxAttempts: timeouts.maxAttempts,
     requestHandler: { connectionTimeout: timeouts.connectionMs, socketTimeout: timeouts.idleMs },
@@ -36,5 +52,5 @@ export function createDynamoClient(
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {}),
-  });
+  };
 }

@@ -1,6 +1,6 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Config } from './config';
+import { createStreamsClient } from './dynamo-client';
 import { createStreamHandler } from './search/stream-handler';
 import { StreamPoller } from './search/stream-poller';
 import { isEventRecord, type IndexerOptions } from './search/indexer';
@@ -16,12 +16,8 @@ export interface LocalIndexerOptions extends IndexerOptions {
  * does in AWS: same handler, same event shape, same filter on event items.
  */
 export function startLocalIndexer(config: Config, options: LocalIndexerOptions = {}): StreamPoller {
-  const client = new DynamoDBStreamsClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
   const poller = new StreamPoller({
-    client,
+    client: createStreamsClient(config),
     tableName: config.TABLE_NAME,
     handler: createStreamHandler(config, options),
     batchSize: 1000,

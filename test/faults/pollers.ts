@@ -1,4 +1,4 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createStreamsClient } from '../../lib/dynamo-client';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Config } from '../../lib/config';
 import { isEventRecord } from '../../lib/search/indexer';
@@ -29,11 +29,7 @@ export async function startIndexerPoller(config: Config, options: IndexerPollerO
 /** The same poller, not started yet. */
 export function createIndexerPoller(config: Config, options: IndexerPollerOptions): IndexerPoller {
   const handler = createStreamHandler(config, options.maxShardDocs ? { maxShardDocs: options.maxShardDocs } : {});
-  const streams = new DynamoDBStreamsClient({
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const streams = createStreamsClient(config);
   const poller = new StreamPoller({
     client: streams,
     tableName: config.TABLE_NAME,
