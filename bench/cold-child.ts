@@ -44,7 +44,7 @@ if ((process.env.COLD_MODE ?? 'app') === 'app') {
   const heapAfter = heapUsed();
   report({ status: response.status, total: body.total, bootMs, importMs, createAppMs, firstRequestMs, secondRequestMs, reads, heapBefore, heapAfter });
 } else {
-  const store = new ShardStore(client, config.TABLE_NAME);
+  const store = new ShardStore(client, config.INDEX_TABLE_NAME);
   const manifest = await store.getManifest(timeline);
   const shards = Object.values(manifest?.shards ?? {}).filter((shard) => shard.count > 0);
   const service = new SearchService(store, undefined, { maxCompressedBytes: Number.MAX_SAFE_INTEGER });

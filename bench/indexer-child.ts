@@ -27,7 +27,7 @@ export type IndexerReply = { type: 'ready' } | { type: 'drained'; ms: number } |
 const config = loadConfig();
 const client = createDynamoClient(config);
 const meter = new DynamoMeter().attach(client);
-const indexer = new SearchIndexer(new ShardStore(client, config.TABLE_NAME));
+const indexer = new SearchIndexer(new ShardStore(client, config.INDEX_TABLE_NAME));
 let stats = { invocations: 0, records: 0, busyMs: 0 };
 
 const poller = new StreamPoller({

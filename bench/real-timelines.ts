@@ -40,13 +40,13 @@ export interface RealTimelinesResult {
 export async function runRealTimelines({
   app,
   client,
-  tableName,
+  indexTable,
   log,
   rounds,
 }: {
   app: App;
   client: DynamoDBClient;
-  tableName: string;
+  indexTable: string;
   log: (message: string) => void;
   rounds: number;
 }): Promise<RealTimelinesResult> {
@@ -74,11 +74,11 @@ export async function runRealTimelines({
     const prepared = prepareEvents(source.name, events);
     // Indexed through the rebuild path (npm run reindex): the write path's speed is measured on the synthetic timeline.
     const started = performance.now();
-    await new SearchIndexer(new ShardStore(client, tableName)).rebuild(source.name, prepared.docs);
+    await new SearchIndexer(new ShardStore(client, indexTable)).rebuild(source.name, prepared.docs);
     const indexMs = performance.now() - started;
     const total = (JSON.parse(await searchThroughApi(app, `/v1/timelines/${source.name}/search?limit=1`)) as { total: number }).total;
     if (total !== events.length) throw new Error(`${source.name}: search counts ${total} events, ${events.length} were posted`);
-    const manifest = await new ShardStore(client, tableName).getManifest(source.name);
+    const manifest = await new ShardStore(client, indexTable).getManifest(source.name);
     const docs = events.map((event) => ({ title: event.title, text: event.text, start: typeof event.date === 'string' ? event.date : event.date.start }));
     const queries = buildQueries({ docs, docFrequency: documentFrequency(docs) }, 4, 11);
     const fts5 = Fts5Baseline.build(prepared.docs);

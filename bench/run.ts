@@ -18,7 +18,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../lib/dynamodb-local';
 import { SearchService } from '../lib/search/search-service';
 import { SearchQuery } from '../lib/search/search-schema';
 import { ShardStore } from '../lib/search/shard-store';
-import { ensureTable } from '../lib/table';
+import { ensureTable, ensureTables, eventTableDefinition } from '../lib/table';
 import { Fts5Baseline, sqliteVersion, type EngineAnswer } from './baselines/fts5';
 import { MiniSearchSingle } from './baselines/minisearch-single';
 import { scanSearch } from './baselines/scan';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE, API_KEYS: BENCH_API_KEY, LOG_LEVEL: 'error' });
     const client = createDynamoClient(config);
     const meter = new DynamoMeter().attach(client);
-    await ensureTable(client, TABLE);
+    await ensureTables(client, config);
     indexer = await IndexerProcess.start({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE });
     const app = createApp({ config, client });
     log(`DynamoDB Local up: ours ${ours.endpoint}${raw ? `, raw baseline ${raw.endpoint}` : ''}`);
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
           maxAttempts: 5,
           requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
         });
-        await ensureTable(rawClient, 'raw');
+        await ensureTable(rawClient, eventTableDefinition('raw'));
         const warm = prepareEvents('warmup', corpus.events.slice(0, 2000));
         await ingestRaw(rawClient, 'raw', warm.items);
         log('raw baseline: warm-up written, writing the timeline with BatchWriteItem (25 a request, 8 in flight)…');
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
         const indexerStats = await indexer.stats();
         const total = (JSON.parse(await searchThroughApi(app, `/v1/timelines/${TIMELINE}/search?limit=1`)) as { total: number }).total;
         if (total !== size) errors.push(`ingest: search counts ${total} events, ${size} were posted`);
-        const manifest = await new ShardStore(client, TABLE).getManifest(TIMELINE);
+        const manifest = await new ShardStore(client, config.INDEX_TABLE_NAME).getManifest(TIMELINE);
         const shards = Object.values(manifest?.shards ?? {});
         const apiWrites = meter.snapshot();
         const indexWrites = totalOf(indexerStats.meter);
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
         const all = await coldSearch(env, { q: monthQuery.q });
         log(`cold whole-timeline search: first request ${Math.round(all.firstRequestMs)} ms, read ${formatBytes(totalOf(all.reads).itemBytesRead)}`);
         result.cold = { query: monthQuery.label, month, all, monthMedianMs: median(month.map((run) => run.firstRequestMs)) };
-        result.shardCodec = await measureShardCodec(new ShardStore(client, TABLE), TIMELINE);
+        result.shardCodec = await measureShardCodec(new ShardStore(client, config.INDEX_TABLE_NAME), TIMELINE);
         log(`largest shard (${result.shardCodec.docs} events, ${formatBytes(result.shardCodec.compressedBytes)}): read ${ms(result.shardCodec.readMs)} ms, gunzip ${ms(result.shardCodec.gunzipMs)} ms, JSON.parse ${ms(result.shardCodec.parseMs)} ms, ShardReader ${ms(result.shardCodec.readerMs)} ms; indexer: ShardWriter.from ${ms(result.shardCodec.loadWriterMs)} ms, toData ${ms(result.shardCodec.toDataMs)} ms, stringify+gzip ${ms(result.shardCodec.serializeMs)} ms`);
       });
       if (wants('memory')) await guard('memory', async () => {
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
         log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
 
         // Where the time goes: the service without HTTP, the manifest read alone, the engine alone.
-        const store = new ShardStore(client, TABLE);
+        const store = new ShardStore(client, config.INDEX_TABLE_NAME);
         const service = new SearchService(store);
         const parsedQueries = new Map(queries.map((query) => [query, SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) })]));
         figures.service = engineFigures(await timeCases(queries, rounds.ours, (query) => service.search(TIMELINE, parsedQueries.get(query)!)));
@@ -313,8 +313,8 @@ async function main(): Promise<void> {
       });
     }
 
-    if (wants('scifact')) await guard('scifact', async () => void (result.scifact = await runSciFact({ client, tableName: TABLE, log })));
-    if (wants('real')) await guard('real', async () => void (result.real = await runRealTimelines({ app, client, tableName: TABLE, log, rounds: rounds.ours })));
+    if (wants('scifact')) await guard('scifact', async () => void (result.scifact = await runSciFact({ client, indexTable: config.INDEX_TABLE_NAME, log })));
+    if (wants('real')) await guard('real', async () => void (result.real = await runRealTimelines({ app, client, indexTable: config.INDEX_TABLE_NAME, log, rounds: rounds.ours })));
     if (wants('cost')) await guard('cost', async () => void (result.cost = costModel(result)));
   } finally {
     await indexer?.stop();

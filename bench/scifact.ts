@@ -59,7 +59,7 @@ const MAX_SHARD_DOCS = 300;
  * nDCG@10 on the SciFact test queries through our sharded index (documents spread over many shards
  * by synthetic dates), against one unsharded MiniSearch, plus a small BM25 grid on the engine.
  */
-export async function runSciFact({ client, tableName, log, dir = SCIFACT_DIR }: { client: DynamoDBClient; tableName: string; log: (message: string) => void; dir?: string }): Promise<SciFactResult | { skipped: string }> {
+export async function runSciFact({ client, indexTable, log, dir = SCIFACT_DIR }: { client: DynamoDBClient; indexTable: string; log: (message: string) => void; dir?: string }): Promise<SciFactResult | { skipped: string }> {
   if (!existsSync(`${dir}corpus.jsonl`)) {
     log(`SciFact: skipped, ${dir} is absent`);
     return { skipped: `${dir} is absent` };
@@ -82,7 +82,7 @@ export async function runSciFact({ client, tableName, log, dir = SCIFACT_DIR }: 
     return { id: doc._id, title: doc.title, text: doc.text, tags: [], places: [], people: [], start, precision: 'day', display: start, startKey: sortKey(point, 'start'), endKey: sortKey(point, 'end'), rev: 1 };
   });
 
-  const store = new ShardStore(client, tableName);
+  const store = new ShardStore(client, indexTable);
   let t0 = performance.now();
   const manifest = await new SearchIndexer(store, { maxShardDocs: MAX_SHARD_DOCS }).rebuild(TIMELINE, docs);
   const rebuildMs = performance.now() - t0;

@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { ConfigSchema } from '../lib/config';
+import { LogLevel } from '../lib/config';
 
 /** A boolean from `cdk.json` (a JSON boolean) or from `-c key=true` (always a string). */
 const Flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
@@ -55,7 +55,7 @@ export const Settings = z.object({
   /** Requests the stage accepts in a burst above the rate. */
   throttleBurstLimit: Whole(1, 5000).default(100),
   /** The functions' `LOG_LEVEL`, with the app's own choices and default. */
-  logLevel: ConfigSchema.shape.LOG_LEVEL,
+  logLevel: LogLevel,
   /** Days CloudWatch keeps function logs; one of the periods CloudWatch Logs accepts (9999 keeps them forever). */
   logRetentionDays: z.coerce.number().pipe(z.enum(RetentionDays)).default(RetentionDays.ONE_MONTH),
   /** The table and logs survive `cdk destroy` unless this is set, so a slip cannot delete the data. */

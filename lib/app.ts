@@ -34,7 +34,7 @@ export function createApp(options: AppOptions = {}) {
   const client = options.client ?? createDynamoClient(config);
   const apiKeys = options.apiKeys ?? apiKeysFromConfig(config);
   const store = new EventStore(client, config.TABLE_NAME);
-  const shards = new ShardStore(client, config.TABLE_NAME);
+  const shards = new ShardStore(client, config.INDEX_TABLE_NAME);
   const search = new SearchService(shards, undefined, { manifestTtlMs: config.SEARCH_MANIFEST_TTL_MS });
 
   const app = new OpenAPIHono<AppEnv>({

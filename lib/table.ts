@@ -6,12 +6,16 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { Config } from './config';
+
+/** The events table and the index table built from it. */
+export type Tables = Pick<Config, 'TABLE_NAME' | 'INDEX_TABLE_NAME'>;
 
 /** Name of the date-ordered global secondary index; the CDK stack declares the same. */
 export const DATE_INDEX = 'byDate';
 
-/** The single table's layout: events, date buckets, index shards and manifests share it. */
-export function tableDefinition(tableName: string): CreateTableCommandInput {
+/** The events table's layout: events and date buckets, streamed to the indexer. */
+export function eventTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -40,14 +44,40 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table when it is missing (local runs and tests; in AWS the CDK stack owns it). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * The index table's layout: manifests and segment chunks. No stream: segments are most of the bytes the
+ * indexer writes, and on the events' stream every reader of it would have to skip them.
+ */
+export function indexTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+  };
+}
+
+/** Creates both tables when missing (local runs and tests; in AWS the CDK stack owns them). */
+export async function ensureTables(client: DynamoDBClient, tables: Tables): Promise<void> {
+  await ensureTable(client, eventTableDefinition(tables.TABLE_NAME));
+  await ensureTable(client, indexTableDefinition(tables.INDEX_TABLE_NAME));
+}
+
+/** Creates one table when it is missing. */
+export async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  const TableName = definition.TableName;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await client.send(new DescribeTableCommand({ TableName }));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  await client.send(new CreateTableCommand(tableDefinition(tableName)));
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  await client.send(new CreateTableCommand(definition));
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName });
 }

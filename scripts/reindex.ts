@@ -17,5 +17,5 @@ if (!timeline) {
 const endpoint = localEndpoint();
 const config = loadConfig({ ...process.env, ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint } : {}) });
 const client = createDynamoClient(config);
-const report = await reindexTimeline(new EventStore(client, config.TABLE_NAME), new SearchIndexer(new ShardStore(client, config.TABLE_NAME)), timeline);
+const report = await reindexTimeline(new EventStore(client, config.TABLE_NAME), new SearchIndexer(new ShardStore(client, config.INDEX_TABLE_NAME)), timeline);
 console.log(`${report.timeline}: ${report.events} events in ${report.shards} shards, ${report.tookMs} ms`);

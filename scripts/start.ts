@@ -2,7 +2,6 @@
  * `npm start`: DynamoDB Local (persistent, in .data/), the table, the demo timeline, the local
  * stream indexer and the API with the demo page on http://localhost:PORT. Ctrl-C stops it all.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { readFileSync } from 'node:fs';
@@ -15,10 +14,8 @@ import { EventInput } from '../lib/event-schema';
 import { deriveEventId } from '../lib/events';
 import { EventStore } from '../lib/event-store';
 import { startLocalIndexer } from '../lib/local-indexer';
-import { SearchIndexer } from '../lib/search/indexer';
-import { reindexTimeline } from '../lib/search/reindex';
-import { ShardStore } from '../lib/search/shard-store';
-import { ensureTable } from '../lib/table';
+import { upgradeIndexes } from '../lib/search/upgrade';
+import { ensureTables } from '../lib/table';
 import { buildWeb, WEB_DIST_DIR, webIsStale } from './build-web';
 import { clearLocalEndpoint, saveLocalEndpoint } from './local-endpoint';
 
@@ -38,9 +35,12 @@ async function main(): Promise<void> {
   process.env.API_KEYS ||= DEV_KEY;
   const config = loadConfig();
   const client = createDynamoClient(config);
-  await ensureTable(client, config.TABLE_NAME);
+  await ensureTables(client, config);
   const events = new EventStore(client, config.TABLE_NAME);
-  await upgradeIndexes(client, config.TABLE_NAME, events);
+  for (const { timeline, reason, events: count, shards } of await upgradeIndexes(client, config, events)) {
+    const why = reason === 'moved' ? 'moved out of the events table' : 'an earlier format';
+    console.log(`rebuilt the index of "${timeline}" (${why}): ${count} events, ${shards} shards`);
+  }
   const indexer = startLocalIndexer(config);
   const loaded = await loadDemoTimeline(events);
   // Serve once the demo timeline is indexed, so the first search already finds it.
@@ -72,15 +72,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-/** Rebuilds the indexes .data/ kept from an earlier version whose format this one does not read. */
-async function upgradeIndexes(client: DynamoDBClient, tableName: string, events: EventStore): Promise<void> {
-  const store = new ShardStore(client, tableName);
-  for (const timeline of await store.outdatedTimelines()) {
-    const report = await reindexTimeline(events, new SearchIndexer(store), timeline);
-    console.log(`rebuilt the index of "${timeline}" (an earlier format): ${report.events} events, ${report.shards} shards`);
-  }
 }
 
 /** Loads the demo timeline; re-running finds it unchanged, since ids are stable. */

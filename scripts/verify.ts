@@ -16,7 +16,7 @@ if (!timeline) {
 const endpoint = localEndpoint();
 const config = loadConfig({ ...process.env, ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint } : {}) });
 const client = createDynamoClient(config);
-const report = await verifyTimeline(client, config.TABLE_NAME, timeline);
+const report = await verifyTimeline(client, config, timeline);
 client.destroy();
 console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
 process.exitCode = report.equal ? 0 : 1;

@@ -11,6 +11,8 @@ import { BundledFunction } from './bundled-function';
 export interface ApiFunctionsProps {
   /** The event table; the reader may only read it. */
   readonly table: ITable;
+  /** The search index table; the reader may only read it, the writer rebuilds indexes in it. */
+  readonly indexTable: ITable;
   /** Holds the comma-separated bearer keys; only the writer may read it. */
   readonly apiKeys: ISecret;
   /**
@@ -65,7 +67,7 @@ const DEFAULTS = {
   logLevel: 'info',
   logRetention: RetentionDays.ONE_MONTH,
   logRemovalPolicy: RemovalPolicy.RETAIN,
-} satisfies Omit<Required<ApiFunctionsProps>, 'table' | 'apiKeys'>;
+} satisfies Omit<Required<ApiFunctionsProps>, 'table' | 'indexTable' | 'apiKeys'>;
 
 /**
  * The HTTP API's code deployed twice from one bundle: a reader for the GET routes that can only
@@ -80,12 +82,12 @@ export class ApiFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
     super(scope, id);
-    const { table, apiKeys, allowedOrigins, entry, memorySize, timeout, logLevel, logRetention, logRemovalPolicy } = {
+    const { table, indexTable, apiKeys, allowedOrigins, entry, memorySize, timeout, logLevel, logRetention, logRemovalPolicy } = {
       ...DEFAULTS,
       ...props,
     };
     const shared = { entry, memorySize, timeout, logRetention, logRemovalPolicy };
-    const environment = { TABLE_NAME: table.tableName, CORS_ORIGINS: allowedOrigins.join(','), LOG_LEVEL: logLevel };
+    const environment = { TABLE_NAME: table.tableName, INDEX_TABLE_NAME: indexTable.tableName, CORS_ORIGINS: allowedOrigins.join(','), LOG_LEVEL: logLevel };
 
     this.reader = new BundledFunction(this, 'Reader', {
       ...shared,
@@ -94,6 +96,7 @@ export class ApiFunctions extends Construct {
       environment,
     }).function;
     table.grantReadData(this.reader);
+    indexTable.grantReadData(this.reader);
 
     this.writer = new BundledFunction(this, 'Writer', {
       ...shared,
@@ -102,6 +105,7 @@ export class ApiFunctions extends Construct {
       environment: { ...environment, API_KEYS_SECRET_ARN: apiKeys.secretArn },
     }).function;
     table.grantReadWriteData(this.writer);
+    indexTable.grantReadWriteData(this.writer);
     apiKeys.grantRead(this.writer);
   }
 }

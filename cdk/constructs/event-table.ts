@@ -18,8 +18,8 @@ const DEFAULTS = {
 } satisfies Required<EventTableProps>;
 
 /**
- * The single DynamoDB table holding events, date buckets, index shards and manifests, with the
- * `byDate` index and the stream the indexer reads; the layout mirrors `lib/table.ts`.
+ * The DynamoDB table holding events and date buckets, with the `byDate` index and the stream the
+ * indexer reads; the layout mirrors `eventTableDefinition` in `lib/table.ts`.
  */
 export class EventTable extends Construct {
   /** The table; grant access through it rather than by name. */

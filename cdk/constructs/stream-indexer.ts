@@ -12,8 +12,10 @@ import { BundledFunction } from './bundled-function';
 
 /** Options of {@link StreamIndexer}. */
 export interface StreamIndexerProps {
-  /** The event table; must have a stream. The indexer writes index items back into it. */
+  /** The event table; must have a stream. */
   readonly table: ITable;
+  /** Where the indexer writes manifests and segments. */
+  readonly indexTable: ITable;
   /**
    * The module exporting the stream `handler`, relative to the repository root.
    *
@@ -80,7 +82,7 @@ const DEFAULTS = {
   logLevel: 'info',
   logRetention: RetentionDays.ONE_MONTH,
   logRemovalPolicy: RemovalPolicy.RETAIN,
-} satisfies Omit<Required<StreamIndexerProps>, 'table'>;
+} satisfies Omit<Required<StreamIndexerProps>, 'table' | 'indexTable'>;
 
 /**
  * The function that keeps the search index in step with the table, fed by the table's stream with
@@ -94,7 +96,7 @@ export class StreamIndexer extends Construct {
 
   constructor(scope: Construct, id: string, props: StreamIndexerProps) {
     super(scope, id);
-    const { table, entry, batchSize, retryAttempts, maxRecordAge, memorySize, timeout, logLevel, ...logs } = {
+    const { table, indexTable, entry, batchSize, retryAttempts, maxRecordAge, memorySize, timeout, logLevel, ...logs } = {
       ...DEFAULTS,
       ...props,
     };
@@ -102,13 +104,13 @@ export class StreamIndexer extends Construct {
     this.function = new BundledFunction(this, 'Indexer', {
       entry,
       description: 'timeline-search: updates the search index from the table stream',
-      environment: { TABLE_NAME: table.tableName, LOG_LEVEL: logLevel },
+      environment: { TABLE_NAME: table.tableName, INDEX_TABLE_NAME: indexTable.tableName, LOG_LEVEL: logLevel },
       memorySize,
       timeout,
       ...logs,
     }).function;
-    // Read/write: it reads events and writes shards and manifests into the same table.
-    table.grantReadWriteData(this.function);
+    // It reads events from the stream only (the event source grants that) and keeps the index table.
+    indexTable.grantReadWriteData(this.function);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -129,8 +131,7 @@ export class StreamIndexer extends Construct {
         // One batch per shard at a time keeps the changes of one key in order.
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.deadLetterQueue),
-        // The indexer's own writes (shards, manifests) land on the same stream; without this filter
-        // each of them would invoke it again.
+        // Date buckets share the stream with events; only events feed the index.
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(EVENT_PREFIX) } } } })],
       }),
     );

@@ -1,6 +1,7 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -104,6 +105,32 @@ export class ShardStore {
     const outdated: string[] = [];
     for await (const item of this.manifestItems()) if (!Manifest.safeParse(item).success) outdated.push(String(item.sk));
     return outdated;
+  }
+
+  /** Every timeline with a manifest, whatever its format. */
+  async timelines(): Promise<string[]> {
+    const timelines: string[] = [];
+    for await (const item of this.manifestItems()) timelines.push(String(item.sk));
+    return timelines;
+  }
+
+  /** Deletes a timeline's whole index: every segment chunk, then the manifest that names them. */
+  async dropIndex(timeline: string): Promise<void> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': CHUNK_PREFIX }),
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      await this.batchWrite((out.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk: MANIFEST_PK, sk: timeline }) }));
   }
 
   /** Every timeline's manifest. */
@@ -277,7 +304,10 @@ export function shardFor(manifest: Manifest, lane: Lane, key: string): ShardMeta
   return shard;
 }
 
+/** Sort key prefix of every chunk item. */
+const CHUNK_PREFIX = 'SHARD#';
+
 /** Sort key prefix of a segment's chunk items. */
 function chunkPrefix(segmentId: string): string {
-  return `SHARD#${segmentId}#`;
+  return `${CHUNK_PREFIX}${segmentId}#`;
 }

@@ -9,6 +9,6 @@ export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatc
 
 /** Builds the stream handler that Lambda invokes, and that the local poller invokes the same way. */
 export function createStreamHandler(config: Config = loadConfig(), options: IndexerOptions = {}): StreamHandler {
-  const indexer = new SearchIndexer(new ShardStore(createDynamoClient(config), config.TABLE_NAME), options);
+  const indexer = new SearchIndexer(new ShardStore(createDynamoClient(config), config.INDEX_TABLE_NAME), options);
   return (event) => indexer.handle(event);
 }

@@ -1,4 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Tables } from '../table';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_PREFIX, keys } from '../event-keys';
 import { StreamImage } from './indexer';
@@ -48,15 +49,15 @@ const READ_ATTEMPTS = 4;
  * Run it when writes have settled; an index still catching up differs for a moment.
  *
  * @example
- * const report = await verifyTimeline(client, 'timeline-search', 'world-history');
+ * const report = await verifyTimeline(client, loadConfig(), 'world-history');
  * if (!report.equal) console.log(report.missing, report.extra, report.stale);
  */
-export async function verifyTimeline(client: DynamoDBClient, tableName: string, timeline: string): Promise<VerifyReport> {
+export async function verifyTimeline(client: DynamoDBClient, tables: Tables, timeline: string): Promise<VerifyReport> {
   const started = performance.now();
-  const store = new ShardStore(client, tableName);
-  const table = await readTable(client, tableName, timeline);
+  const store = new ShardStore(client, tables.INDEX_TABLE_NAME);
+  const table = await readTable(client, tables.TABLE_NAME, timeline);
   const index = await readIndex(store, timeline);
-  const orphanChunks = await countOrphanChunks(client, tableName, timeline, index.manifest);
+  const orphanChunks = await countOrphanChunks(client, tables.INDEX_TABLE_NAME, timeline, index.manifest);
 
   const missing: string[] = [];
   const stale: StaleEntry[] = [];

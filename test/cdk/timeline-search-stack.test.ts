@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_ROUTES, WRITE_ROUTES } from '../../cdk/constructs/http-api';
-import { tableDefinition } from '../../lib/table';
+import { eventTableDefinition, indexTableDefinition } from '../../lib/table';
 import { actionsOf, logicalId, required, statementsOf, synthesize, type Synthesized } from './synth';
 
 // Strings, as `-c key=value` passes them, and none of them a default, so each assertion proves the value got through.
@@ -25,6 +25,7 @@ let synth: Synthesized;
 let template: Template;
 let ids: {
   table: string;
+  indexTable: string;
   secret: string;
   reader: string;
   writer: string;
@@ -43,6 +44,7 @@ beforeAll(() => {
   const indexer = stack.indexer.function;
   ids = {
     table: logicalId(stack.events.table),
+    indexTable: logicalId(stack.index.table),
     secret: logicalId(stack.apiKeys),
     reader: logicalId(reader),
     writer: logicalId(writer),
@@ -56,6 +58,14 @@ beforeAll(() => {
 
 afterAll(() => synth?.dispose());
 
+/** Actions a role's policies allow on one table (its ARN, not its stream or indexes). */
+function actionsOn(roleId: string, tableId: string): string[] {
+  const arn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+  return statementsOf(template, roleId)
+    .filter((statement) => statement.Effect === 'Allow' && [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify(arn)))
+    .flatMap((statement) => statement.Action);
+}
+
 describe('TimelineSearchStack', () => {
   it('is named after the stage', () => {
     expect(synth.stack.stackName).toBe('TimelineSearch-test');
@@ -67,20 +77,35 @@ describe('TimelineSearchStack', () => {
     expect(violations).toEqual([]);
   });
 
-  describe('table', () => {
-    it('has the layout lib/table.ts gives the local table, so the code meets the same keys and index', () => {
-      const local = tableDefinition('unused');
-      template.hasResourceProperties('AWS::DynamoDB::Table', {
+  describe('tables', () => {
+    const tableProperties = (id: string) => template.toJSON().Resources[id].Properties;
+
+    it('has the layout lib/table.ts gives the local events table, so the code meets the same keys and index', () => {
+      const local = eventTableDefinition('unused');
+      const events = tableProperties(ids.table);
+      expect(events.AttributeDefinitions).toHaveLength(local.AttributeDefinitions?.length ?? 0);
+      expect(events).toMatchObject({
         KeySchema: local.KeySchema,
-        AttributeDefinitions: Match.arrayEquals(local.AttributeDefinitions ?? []),
+        AttributeDefinitions: expect.arrayContaining(local.AttributeDefinitions ?? []),
         GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
         BillingMode: local.BillingMode,
         StreamSpecification: { StreamViewType: local.StreamSpecification?.StreamViewType },
       });
     });
 
-    it('is keyed on pk/sk with the byDate index on gpk/gsk, on demand, with PITR and full-image stream', () => {
-      template.hasResourceProperties('AWS::DynamoDB::Table', {
+    it('keeps the index in a second table with the local layout, without a stream, a secondary index or PITR', () => {
+      const local = indexTableDefinition('unused');
+      const index = tableProperties(ids.indexTable);
+      expect(index).toMatchObject({ KeySchema: local.KeySchema, AttributeDefinitions: local.AttributeDefinitions, BillingMode: 'PAY_PER_REQUEST' });
+      // The index is rebuilt from the events table; a stream would carry every segment write to no reader.
+      expect(index).not.toHaveProperty('StreamSpecification');
+      expect(index).not.toHaveProperty('GlobalSecondaryIndexes');
+      expect(index).not.toHaveProperty('PointInTimeRecoverySpecification');
+      template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    });
+
+    it('keys events on pk/sk with the byDate index on gpk/gsk, on demand, with PITR and full-image stream', () => {
+      expect(tableProperties(ids.table)).toMatchObject({
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -101,8 +126,10 @@ describe('TimelineSearchStack', () => {
       });
     });
 
-    it('is retained when the stack is deleted', () => {
-      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    it('retains both tables when the stack is deleted', () => {
+      const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+      expect(tables).toHaveLength(2);
+      for (const table of tables) expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     });
   });
 
@@ -116,6 +143,7 @@ describe('TimelineSearchStack', () => {
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'info' } },
       });
       expect(fn.Environment.Variables.TABLE_NAME).toEqual({ Ref: ids.table });
+      expect(fn.Environment.Variables.INDEX_TABLE_NAME).toEqual({ Ref: ids.indexTable });
       expect(fn.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
       expect(fn.Environment.Variables).not.toHaveProperty('API_KEYS');
     });
@@ -156,14 +184,16 @@ describe('TimelineSearchStack', () => {
   });
 
   describe('least privilege', () => {
-    it('lets the reader read the table and nothing else', () => {
+    it('lets the reader read both tables and nothing else', () => {
       const actions = actionsOf(template, ids.readerRole);
       expect(actions).toEqual(expect.arrayContaining(READ_ACTIONS));
       for (const action of WRITE_ACTIONS) expect(actions).not.toContain(action);
       expect(actions.filter((action) => !action.startsWith('dynamodb:'))).toEqual([]);
+      expect(actionsOn(ids.readerRole, ids.table)).toEqual(expect.arrayContaining(READ_ACTIONS));
+      expect(actionsOn(ids.readerRole, ids.indexTable)).toEqual(expect.arrayContaining(READ_ACTIONS));
     });
 
-    it('lets the writer write the table and read the secret', () => {
+    it('lets the writer write both tables (it rebuilds indexes) and read the secret', () => {
       const actions = actionsOf(template, ids.writerRole);
       expect(actions).toEqual(
         expect.arrayContaining([...READ_ACTIONS, ...WRITE_ACTIONS, 'secretsmanager:GetSecretValue']),
@@ -172,12 +202,17 @@ describe('TimelineSearchStack', () => {
         [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
       );
       expect(secretStatements.map((statement) => statement.Resource)).toEqual([{ Ref: ids.secret }]);
+      expect(actionsOn(ids.writerRole, ids.table)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+      expect(actionsOn(ids.writerRole, ids.indexTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
     });
 
-    it('lets the indexer read the stream, write the table and report to its queue, without the secret', () => {
+    it('lets the indexer read the stream, write the index table and report to its queue, without the secret', () => {
       const actions = actionsOf(template, ids.indexerRole);
       expect(actions).toEqual(expect.arrayContaining([...STREAM_ACTIONS, ...WRITE_ACTIONS, 'sqs:SendMessage']));
       expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+      expect(actionsOn(ids.indexerRole, ids.indexTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+      // Events reach it through the stream only; it never writes them.
+      expect(actionsOn(ids.indexerRole, ids.table).filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
     });
 
     it('lets no role but the writer read the secret', () => {

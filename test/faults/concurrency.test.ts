@@ -26,7 +26,7 @@ describe('concurrent writers and indexers', () => {
     await Promise.all(Array.from({ length: 8 }, (_, writer) => write(timeline, writer, statuses)));
     await Promise.all(pollers.map((poller) => poller.drain()));
 
-    const report = await verifyTimeline(client, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(client, config, timeline);
     expect(report.equal, formatReport(report)).toBe(true);
     expect(report.events).toBeGreaterThan(40);
     // The writers really raced: batches created and replaced events, and some single PUTs lost to a concurrent change.

@@ -11,7 +11,7 @@ import { SearchIndexer } from '../../lib/search/indexer';
 import { reindexTimeline } from '../../lib/search/reindex';
 import { ShardStore } from '../../lib/search/shard-store';
 import { formatReport, verifyTimeline } from '../../lib/search/verify';
-import { ensureTable } from '../../lib/table';
+import { ensureTables } from '../../lib/table';
 import { startPersistentDynamoDb, type PersistentDynamoDb } from '../helpers/dynamodb-server';
 import { startFaultProxy, type DynamoRequestBody, type FaultProxy } from '../helpers/fault-proxy';
 import { call } from '../helpers/http';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(db.endpoint);
   config = loadConfig({ DYNAMODB_ENDPOINT: proxy.endpoint, TABLE_NAME: 'timeline-search-faults', API_KEYS: KEY, LOG_LEVEL: 'silent' });
   direct = createDynamoClient({ ...config, DYNAMODB_ENDPOINT: db.endpoint });
-  await ensureTable(direct, config.TABLE_NAME);
+  await ensureTables(direct, config);
 }, 120_000);
 afterEach(async () => {
   proxy.clear();
@@ -64,7 +64,7 @@ describe('DynamoDB Local killed and restarted on its data', () => {
     for (const [id, event] of acknowledged) expect(stored.get(id), id).toEqual(event);
 
     await indexer.drain(120_000);
-    const report = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(direct, config, timeline);
     expect(report.equal, formatReport(report)).toBe(true);
     expect(report.indexed).toBe(1000);
     expect(failed).toEqual([]);
@@ -96,7 +96,7 @@ describe('DynamoDB Local killed and restarted on its data', () => {
     expect((await call(app, 'POST', `/v1/timelines/${timeline}/events`, events('after', 100), { key: KEY })).status).toBe(201);
     await indexer.drain(120_000);
 
-    const report = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(direct, config, timeline);
     expect(report.equal, formatReport(report)).toBe(true);
     expect(report.indexed).toBe(700);
     expect(failed).toEqual([]);
@@ -121,13 +121,13 @@ describe('DynamoDB Local killed and restarted on its data', () => {
     await crash.restarted;
     await indexer.drain(120_000);
 
-    const gap = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    const gap = await verifyTimeline(direct, config, timeline);
     const given = failed.map((record) => record.dynamodb?.Keys?.sk?.S?.slice('EV#'.length));
     expect(gap.equal).toBe(false);
     expect(gap.missing.length).toBeGreaterThan(0);
     expect(given).toEqual(expect.arrayContaining(gap.missing));
-    await reindexTimeline(new EventStore(direct, config.TABLE_NAME), new SearchIndexer(new ShardStore(direct, config.TABLE_NAME)), timeline);
-    const closed = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    await reindexTimeline(new EventStore(direct, config.TABLE_NAME), new SearchIndexer(new ShardStore(direct, config.INDEX_TABLE_NAME)), timeline);
+    const closed = await verifyTimeline(direct, config, timeline);
     expect(closed.equal, formatReport(closed)).toBe(true);
     expect(closed.indexed).toBe(20);
   }, 180_000);

@@ -37,7 +37,7 @@ describe('a poison stream record', () => {
 
     expect(failed.map((record) => record.dynamodb?.Keys?.sk?.S)).toEqual(['EV#poison']);
     expect(logged).toContain('unreadable stream record');
-    const report = await verifyTimeline(client, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(client, config, timeline);
     expect({ ...report, unreadable: report.unreadable.map((item) => item.id) }, formatReport(report)).toMatchObject({
       events: 61,
       indexed: 60,

@@ -104,7 +104,7 @@ describe('event writes through a faulty DynamoDB', () => {
       expect([resent.body.created.length, resent.body.unchanged.length]).toEqual([50, 150]);
       expect(await written(timeline, batch)).toEqual({ whole: 200, absent: 0 });
       await indexer.drain();
-      const report = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+      const report = await verifyTimeline(direct, config, timeline);
       expect(report.equal, formatReport(report)).toBe(true);
       expect(report.indexed).toBe(200);
     } finally {
@@ -148,10 +148,10 @@ describe('indexing through a faulty DynamoDB', () => {
     const timeline = uniqueTimeline('lost-commit');
     const records = await writeAndRecord(timeline, 20);
     const rule = proxy.inject({ operation: 'UpdateItem', match: manifestOf(timeline), fault: { kind: 'drop-response' }, times: 1 });
-    const indexer = new SearchIndexer(new ShardStore(faulty.client, config.TABLE_NAME));
+    const indexer = new SearchIndexer(new ShardStore(faulty.client, config.INDEX_TABLE_NAME));
     expect(await indexer.handle(streamEvent(records))).toEqual({ batchItemFailures: [] });
     expect(rule.hits).toBe(1);
-    const report = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(direct, config, timeline);
     expect(report.equal, formatReport(report)).toBe(true);
     expect((await call(reader, 'GET', `/v1/timelines/${timeline}/search?q=harbour`)).body.total).toBe(20);
   });
@@ -165,10 +165,10 @@ describe('indexing through a faulty DynamoDB', () => {
       proxy.inject({ operation: 'BatchWriteItem', match: chunks, fault: { kind: 'drop-response' }, times: 1 }),
       proxy.inject({ operation: 'UpdateItem', match: manifestOf(timeline), fault: { kind: 'status', status: 500 }, times: 2 }),
     ];
-    const indexer = new SearchIndexer(new ShardStore(faulty.client, config.TABLE_NAME), { maxShardDocs: 15 });
+    const indexer = new SearchIndexer(new ShardStore(faulty.client, config.INDEX_TABLE_NAME), { maxShardDocs: 15 });
     expect(await indexer.handle(streamEvent(records))).toEqual({ batchItemFailures: [] });
     expect(rules.map((rule) => rule.hits)).toEqual([2, 1, 2]);
-    const report = await verifyTimeline(direct, config.TABLE_NAME, timeline);
+    const report = await verifyTimeline(direct, config, timeline);
     expect(report.equal, formatReport(report)).toBe(true);
     expect(report.shards).toBeGreaterThan(1);
   });

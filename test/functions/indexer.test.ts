@@ -15,7 +15,7 @@ const { handler } = await import('../../functions/indexer');
 
 const client = testClient();
 const events = new EventStore(client, config.TABLE_NAME);
-const search = new SearchService(new ShardStore(client, config.TABLE_NAME));
+const search = new SearchService(new ShardStore(client, config.INDEX_TABLE_NAME));
 
 describe('functions/indexer handler', () => {
   it('indexes a DynamoDB Streams batch and reports only the record it could not read', async () => {

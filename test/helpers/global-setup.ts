@@ -1,9 +1,10 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/dynamodb-local';
+import { loadConfig } from '../../lib/config';
 import { createDynamoClient } from '../../lib/dynamo-client';
-import { ensureTable } from '../../lib/table';
+import { ensureTables } from '../../lib/table';
 
-/** Table every integration test shares; each test file writes to its own timelines. */
+/** Events table every integration test shares (with its index table); each test file writes to its own timelines. */
 export const TEST_TABLE = 'timeline-search-test';
 
 // The lock file pins an SDK that supports Node 20; its notice about future releases is noise here.
@@ -13,8 +14,9 @@ let engine: DynamoDbLocal | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   engine = await startDynamoDbLocal();
-  const client = createDynamoClient({ DYNAMODB_ENDPOINT: engine.endpoint, AWS_REGION: 'us-east-1' });
-  await ensureTable(client, TEST_TABLE);
+  const config = loadConfig({ DYNAMODB_ENDPOINT: engine.endpoint, TABLE_NAME: TEST_TABLE });
+  const client = createDynamoClient(config);
+  await ensureTables(client, config);
   client.destroy();
   project.provide('dynamodbEndpoint', engine.endpoint);
   project.provide('tableName', TEST_TABLE);

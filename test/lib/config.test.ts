@@ -8,6 +8,7 @@ describe('config', () => {
         PORT: 3000,
         AWS_REGION: 'us-east-1',
         TABLE_NAME: 'timeline-search',
+        INDEX_TABLE_NAME: 'timeline-search-index',
         API_KEYS: [],
         CORS_ORIGINS: ['*'],
         SEARCH_MANIFEST_TTL_MS: 1000,
@@ -28,6 +29,7 @@ describe('config', () => {
           DYNAMODB_ENDPOINT: 'http://localhost:8000',
           AWS_REGION: 'eu-west-1',
           TABLE_NAME: 'events',
+          INDEX_TABLE_NAME: 'search',
           API_KEYS: 'k1',
           API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
           CORS_ORIGINS: 'https://example.org',
@@ -39,12 +41,17 @@ describe('config', () => {
         DYNAMODB_ENDPOINT: 'http://localhost:8000',
         AWS_REGION: 'eu-west-1',
         TABLE_NAME: 'events',
+        INDEX_TABLE_NAME: 'search',
         API_KEYS: ['k1'],
         API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
         CORS_ORIGINS: ['https://example.org'],
         SEARCH_MANIFEST_TTL_MS: 250,
         LOG_LEVEL: 'debug',
       });
+    });
+
+    it('names the index table after the events table unless told otherwise', () => {
+      expect(loadConfig({ TABLE_NAME: 'news' }).INDEX_TABLE_NAME).toBe('news-index');
     });
 
     it('ignores variables it does not know', () => {

@@ -31,7 +31,7 @@ describe('npm run verify', () => {
   it('prints "equal" and exits 0 for an index that holds the table, then lists the differences and exits 1', async () => {
     const timeline = uniqueTimeline('verify-cli');
     await events.putMany(timeline, [EventInput.parse({ id: 'a', date: '2022', title: 'indexed' })]);
-    await reindexTimeline(events, new SearchIndexer(new ShardStore(client, config.TABLE_NAME)), timeline);
+    await reindexTimeline(events, new SearchIndexer(new ShardStore(client, config.INDEX_TABLE_NAME)), timeline);
     expect(await verify(timeline)).toEqual({ code: 0, stdout: `${timeline}: 1 event in the table, 1 in the index (1 shard): equal\n`, stderr: '' });
 
     await events.putMany(timeline, [EventInput.parse({ id: 'b', date: '2023', title: 'not indexed' })]);

@@ -12,9 +12,9 @@ import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 import { rawEvent, streamEvent, streamRecord } from '../../helpers/stream-records';
 
 const client = testClient();
-const table = testConfig().TABLE_NAME;
-const events = new EventStore(client, table);
-const shards = new ShardStore(client, table);
+const config = testConfig();
+const events = new EventStore(client, config.TABLE_NAME);
+const shards = new ShardStore(client, config.INDEX_TABLE_NAME);
 
 const input = (id: string, date: string, title: string, text = '') => EventInput.parse({ id, date, title, text });
 const search = (timeline: string, query: Record<string, string>) => new SearchService(shards).search(timeline, SearchQuery.parse(query));
@@ -138,7 +138,7 @@ describe('SearchIndexer', () => {
       expect(segments![1]!.count).toBe(2);
       expect((await search(timeline, { q: 'lighthouse' })).total).toBe(2);
       expect((await search(timeline, { q: 'harbour', limit: '100' })).total).toBe(27);
-      expect((await verifyTimeline(client, table, timeline)).equal).toBe(true);
+      expect((await verifyTimeline(client, config, timeline)).equal).toBe(true);
 
       // Once the changes outnumber the base's events, the shard is written again as one base.
       const renamed = await Promise.all(Array.from({ length: 29 }, (_, i) => upsert(timeline, input(`n${i}`, `${2000 + i}`, `new ${i}`))));
@@ -148,7 +148,7 @@ describe('SearchIndexer', () => {
       expect(segments![0]!.count).toBe(58);
       expect((await search(timeline, { q: 'harbour lighthouse new', limit: '100' })).total).toBe(0);
       expect((await search(timeline, { q: 'new', limit: '100' })).total).toBe(29);
-      const report = await verifyTimeline(client, table, timeline);
+      const report = await verifyTimeline(client, config, timeline);
       expect(report).toMatchObject({ equal: true, orphanChunks: 0 });
     });
 
@@ -165,7 +165,7 @@ describe('SearchIndexer', () => {
       expect(sorted[0]!.to).toBe(sorted[1]!.from);
       expect((await search(timeline, { q: 'late', limit: '100' })).total).toBe(10);
       expect((await search(timeline, { q: 'early', from: '2001-01', to: '2001-01', limit: '100' })).total).toBe(15);
-      expect(await verifyTimeline(client, table, timeline)).toMatchObject({ equal: true, orphanChunks: 0 });
+      expect(await verifyTimeline(client, config, timeline)).toMatchObject({ equal: true, orphanChunks: 0 });
     });
   });
 
@@ -188,7 +188,7 @@ describe('SearchIndexer', () => {
       await indexer.handle(streamEvent([streamRecord('MODIFY', { oldImage: before, newImage: await rawEvent(timeline, 'war') })]));
       expect((await search(timeline, { q: 'begins' })).hits.map((hit) => hit.id)).toEqual(['war']);
       expect((await search(timeline, { q: 'war', from: '1942-06', to: '1942-06' })).hits.map((hit) => hit.id)).toEqual(['m5']);
-      expect(await verifyTimeline(client, table, timeline)).toMatchObject({ equal: true, indexed: 13 });
+      expect(await verifyTimeline(client, config, timeline)).toMatchObject({ equal: true, indexed: 13 });
     });
   });
 
@@ -227,7 +227,7 @@ describe('SearchIndexer', () => {
       await events.putMany(timeline, [input('a', '1999', 'older format')]);
       // The manifest of the previous release: shard versions, no segments, no lanes.
       const old = { id: 'abc', from: '0', to: '~', version: 3, count: 1, bytes: 100, chunks: 1 };
-      await client.send(new PutItemCommand({ TableName: table, Item: marshall({ pk: 'MANIFEST', sk: timeline, timeline, shards: { abc: old } }) }));
+      await client.send(new PutItemCommand({ TableName: config.INDEX_TABLE_NAME, Item: marshall({ pk: 'MANIFEST', sk: timeline, timeline, shards: { abc: old } }) }));
       expect(await shards.outdatedTimelines()).toContain(timeline);
       const { reindexTimeline } = await import('../../../lib/search/reindex');
       await reindexTimeline(events, new SearchIndexer(shards), timeline);

@@ -11,11 +11,13 @@ import { formatReport, verifyTimeline } from '../../../lib/search/verify';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 
 const client = testClient();
-const table = testConfig().TABLE_NAME;
+const config = testConfig();
+const table = config.TABLE_NAME;
+const indexTable = config.INDEX_TABLE_NAME;
 const events = new EventStore(client, table);
-const shards = new ShardStore(client, table);
+const shards = new ShardStore(client, indexTable);
 const input = (id: string, date: string, title: string) => EventInput.parse({ id, date, title, text: `${title} text` });
-const verify = (timeline: string) => verifyTimeline(client, table, timeline);
+const verify = (timeline: string) => verifyTimeline(client, config, timeline);
 
 afterAll(() => client.destroy());
 
@@ -80,9 +82,9 @@ describe('verifyTimeline', () => {
   it('reports a shard whose chunks are gone, and counts chunks no manifest names', async () => {
     const { timeline } = await indexed('verify-broken', 3);
     const chunks = await shardChunks(timeline);
-    await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `TL#${timeline}` }, sk: { S: chunks[0]! } } }));
+    await client.send(new DeleteItemCommand({ TableName: indexTable, Key: { pk: { S: `TL#${timeline}` }, sk: { S: chunks[0]! } } }));
     await client.send(
-      new BatchWriteItemCommand({ RequestItems: { [table]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#deadbeef0000#0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
+      new BatchWriteItemCommand({ RequestItems: { [indexTable]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#deadbeef0000#0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
     );
     const report = await verify(timeline);
     expect(report.shardProblems).toHaveLength(1);
@@ -105,7 +107,7 @@ describe('verifyTimeline', () => {
 async function shardChunks(timeline: string): Promise<string[]> {
   const out = await client.send(
     new QueryCommand({
-      TableName: table,
+      TableName: indexTable,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shard)',
       ExpressionAttributeValues: { ':pk': { S: `TL#${timeline}` }, ':shard': { S: 'SHARD#' } },
       ProjectionExpression: 'sk',
