@@ -73,8 +73,8 @@ const DEPLOYMENT = {
   /** Errors and throttles of the reader, writer and indexer functions, iterator age, dead letters. */
   alarms: 8,
   secrets: 1,
-  /** Lambda stream batch size in AWS (cdk indexerBatchSize); the local poller hands up to 1,000. */
-  indexerBatchSize: 100,
+  /** Lambda stream batch size in AWS (cdk indexerBatchSize), the same 1,000 the local poller hands over. */
+  indexerBatchSize: 1000,
   /** Share of searches that meet a cold Lambda (an assumption: about one an hour at 1M a month is 0.07%; 1% is pessimistic). */
   coldShare: 0.01,
 } as const;
@@ -173,7 +173,7 @@ export function costModel(run: RunResult): CostModel {
     notes: [
       'Durations are this machine\'s (one fast core); a 1024 MB Lambda has about 0.6 vCPU, so CPU-bound time there may be ~1.5-2x longer: scale the Lambda column accordingly.',
       `Cold share assumed ${DEPLOYMENT.coldShare * 100}% of searches; cold cost = import + createApp + first request (INIT is billed), plus the shard reads of a one-month range.`,
-      'Index writes dominate write cost: each indexer batch rewrites every shard it touches whole (gzip JSON in ≤ 350 KB chunks, and deletes the previous version\'s chunks, charged by their size), so a lone event costs its shard\'s size in WCU, while a bulk import spreads the rewrite over the batch.',
+      'Index writes dominate write cost: each indexer batch writes a delta segment for every shard it touches (gzip in ≤ 350 KB chunks, charged by size) and merges deltas now and then, so a lone event costs its delta plus its share of the merges, while a bulk import spreads them over the batch.',
       `Writes: the event item and its byDate copy (${inputs.eventWcu?.toFixed(2) ?? '?'} WCU), a consistent BatchGetItem of the current version (${inputs.eventRcu?.toFixed(2) ?? '?'} RCU); the indexer Lambda in AWS gets batches of ${DEPLOYMENT.indexerBatchSize} (cdk indexerBatchSize).`,
       `Storage: ${Math.round(bytesPerEvent)} bytes an event (event item twice for the byDate index, plus its share of the gzip shards); replaced shard versions are deleted.`,
       `Fixed: ${DEPLOYMENT.secrets} Secrets Manager secret ($${PRICES.secretPerMonth}) and ${DEPLOYMENT.alarms} CloudWatch alarms ($${(DEPLOYMENT.alarms * PRICES.alarmPerMonth).toFixed(2)}) = $${fixed.toFixed(2)} a month; logs and data transfer not included.`,

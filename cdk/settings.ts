@@ -47,7 +47,7 @@ export const Settings = z.object({
   /** Time one batch may take; Lambda's ceiling is 900 s. */
   indexerTimeoutSeconds: Whole(1, 900).default(60),
   /** Stream records handed to one indexer invocation. */
-  indexerBatchSize: Whole(1, 10000).default(100),
+  indexerBatchSize: Whole(1, 10000).default(1000),
   /** Retries of a failing batch (halved each time) before its records go to the dead-letter queue. */
   indexerRetryAttempts: Whole(0, 10000).default(5),
   /** Steady-state requests per second the stage accepts before answering 429. */

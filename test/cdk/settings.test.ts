@@ -14,7 +14,7 @@ describe('Settings', () => {
         allowedOrigins: ['*'],
         apiMemoryMb: 1024,
         indexerMemoryMb: 512,
-        indexerBatchSize: 100,
+        indexerBatchSize: 1000,
         destroyOnRemoval: false,
         web: false,
       });
