@@ -16,7 +16,14 @@ export interface ScanAnswer {
  * count is exact. `contains` is case-sensitive and matches substrings: it finds neither
  * "Missile" for "missile" nor stems, and finds "art" in "start"; it is the speed that matters here.
  */
-export async function scanSearch(client: DynamoDBClient, tableName: string, timeline: string, query: BenchQuery, { fromKey, toKey }: KeyBounds): Promise<ScanAnswer> {
+export async function scanSearch(
+  client: DynamoDBClient,
+  tableName: string,
+  timeline: string,
+  query: BenchQuery,
+  { fromKey, toKey }: KeyBounds,
+  { maxPages = Infinity }: { maxPages?: number } = {},
+): Promise<ScanAnswer> {
   const needles = query.phrase ? [query.words.join(' ')] : query.words;
   const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk', '#start': 'startKey', '#end': 'endKey', '#title': 'title', '#text': 'text' };
   const values: Record<string, AttributeValue> = {
@@ -54,6 +61,6 @@ export async function scanSearch(client: DynamoDBClient, tableName: string, time
     itemsScanned += out.ScannedCount ?? 0;
     pages += 1;
     startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  } while (startKey && pages < maxPages);
   return { total, pages, itemsScanned };
 }
