@@ -16,19 +16,10 @@ export const DATE_INDEX = 'byDate';
 
 /** The events table's layout: events and date buckets, streamed to the indexer. */
 export function eventTableDefinition(tableName: string): CreateTableCommandInput {
+  const keyed = keyedOnPkSk(tableName);
   return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'gpk', AttributeType: 'S' },
-      { AttributeName: 'gsk', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
+    ...keyed,
+    AttributeDefinitions: [...(keyed.AttributeDefinitions ?? []), { AttributeName: 'gpk', AttributeType: 'S' }, { AttributeName: 'gsk', AttributeType: 'S' }],
     GlobalSecondaryIndexes: [
       {
         IndexName: DATE_INDEX,
@@ -49,6 +40,11 @@ export function eventTableDefinition(tableName: string): CreateTableCommandInput
  * indexer writes, and on the events' stream every reader of it would have to skip them.
  */
 export function indexTableDefinition(tableName: string): CreateTableCommandInput {
+  return keyedOnPkSk(tableName);
+}
+
+/** What both tables share: on-demand, keyed on the strings `pk` and `sk`. */
+function keyedOnPkSk(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
