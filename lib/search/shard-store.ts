@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { spanDays } from '../date-keys';
 import { keys } from '../event-keys';
 import { inParallel, retryUnprocessed } from '../dynamo-batch';
+import { SEGMENT_FORMAT } from './segment-codec';
 
 /** Lower and upper sentinels of the shard key space: every sort key lies between them. */
 export const KEY_SPACE = { first: '0', last: '~' } as const;
@@ -71,6 +72,8 @@ export type ShardMeta = z.infer<typeof ShardMeta>;
 /** Per-timeline list of shards; each shard entry is updated on its own, conditional on its version. */
 export const Manifest = z.object({
   timeline: z.string(),
+  /** The layout its segments are stored in: a manifest of another one fails to parse, and is rebuilt. */
+  format: z.literal(SEGMENT_FORMAT),
   shards: z.record(z.string(), ShardMeta),
 });
 export type Manifest = z.infer<typeof Manifest>;
@@ -130,7 +133,7 @@ export class ShardStore {
 
   /** Creates a timeline's manifest, with no shard yet; returns whichever manifest won. */
   async createManifest(timeline: string): Promise<Manifest> {
-    const manifest: Manifest = { timeline, shards: {} };
+    const manifest: Manifest = { timeline, format: SEGMENT_FORMAT, shards: {} };
     try {
       await this.client.send(
         new PutItemCommand({
