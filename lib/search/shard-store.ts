@@ -169,11 +169,12 @@ export class ShardStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of out.Items ?? []) parts.push(Buffer.from(item.data!.B!));
+      // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
+      for (const { data } of out.Items ?? []) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
-    return Buffer.concat(parts);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /** Writes a new segment's chunks under a fresh id; they are invisible until a manifest names the segment. */
