@@ -1,5 +1,5 @@
 import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
-import type { SearchField, ShardDoc, ShardReader } from './shard';
+import type { IndexedDoc, SearchField, ShardDoc, ShardReader } from './shard';
 
 /** BM25+ parameters (MiniSearch's defaults unless tuned). */
 export interface Bm25Params {
@@ -56,6 +56,11 @@ export class Match {
 
   get doc(): ShardDoc {
     return this.shard.docList[this.id]!;
+  }
+
+  /** The document as it was indexed, text included: decoded on first use, so only for hits shown. */
+  get storedDoc(): IndexedDoc {
+    return this.shard.storedDoc(this.id);
   }
 
   /** Fields in which a scoring term was found, in the order the query's terms found them. */

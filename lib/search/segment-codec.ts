@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ShardData } from './shard';
+import type { DocText, ShardData } from './shard';
 
 /**
  * Version of the stored segment layout. A manifest records the format its segments were written in,
@@ -13,40 +13,54 @@ const MAGIC = Buffer.from([0x54, 0x53, 0x47, SEGMENT_FORMAT]);
 /**
  * A segment's bytes, laid out as search engines store segments (Lucene's stored fields, term
  * dictionary and postings, in small), so loading one is a few native calls instead of a JSON parse
- * of every posting: after the magic, gzip of
- * - four varints: the byte lengths of the sections that follow;
- * - stored fields: JSON of the documents (with their field lengths) and the removed ids;
+ * of every posting and every text: after the magic, gzip of
+ * - six varints: the byte lengths of the sections that follow;
+ * - JSON of what every query reads of the documents (`ShardDoc`), and of the removed ids;
+ * - per document, the byte length of its text, as varints;
+ * - the text of every document (`DocText`) as JSON, one after another, each decoded when asked;
  * - the term dictionary: the terms, sorted, joined by '\n' (a separator the tokenizer never keeps);
  * - per term, the byte length of its postings, as varints;
  * - the postings of every term one after another (see `PostingsWriter`).
  */
 export function serializeShard(data: ShardData): Buffer {
-  const stored = Buffer.from(escapeRareNonAscii(JSON.stringify(data.removed?.length ? { docs: data.docs, removed: data.removed } : { docs: data.docs })));
-  const terms = Buffer.from(data.terms.join('\n'));
-  const lengthWriter = new VarintWriter();
-  for (let t = 0; t < data.terms.length; t += 1) lengthWriter.write(data.offsets[t + 1]! - data.offsets[t]!);
-  const sections = [stored, terms, lengthWriter.bytes(), data.postings.subarray(0, data.offsets[data.terms.length])];
-  const header = new VarintWriter();
-  for (const section of sections) header.write(section.length);
-  return Buffer.concat([MAGIC, gzipSync(Buffer.concat([header.bytes(), ...sections]), { level: 4 })]);
+  const keys = Buffer.from(escapeRareNonAscii(JSON.stringify(data.removed?.length ? { docs: data.docs, removed: data.removed } : { docs: data.docs })));
+  const texts = data.docs.map((_, shortId) => Buffer.from(JSON.stringify(data.text(shortId))));
+  const postingLengths = Array.from(data.terms, (_, t) => data.offsets[t + 1]! - data.offsets[t]!);
+  const sections = [
+    keys,
+    varints(texts.map((text) => text.length)),
+    Buffer.concat(texts),
+    Buffer.from(data.terms.join('\n')),
+    varints(postingLengths),
+    data.postings.subarray(0, data.offsets[data.terms.length]),
+  ];
+  return Buffer.concat([MAGIC, gzipSync(Buffer.concat([varints(sections.map((section) => section.length)), ...sections]), { level: 6 })]);
 }
 
-/** The segment inside stored bytes; postings stay encoded until a query asks for a term. */
+/** The segment inside stored bytes; texts and postings stay encoded until asked for. */
 export function parseShard(bytes: Uint8Array): ShardData {
   if (bytes.length < MAGIC.length || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) throw new Error(`not a segment of format ${SEGMENT_FORMAT}`);
   const body = gunzip(Buffer.from(bytes.buffer, bytes.byteOffset + MAGIC.length, bytes.byteLength - MAGIC.length));
   const header = new VarintReader(body, 0);
-  const sizes = [header.read(), header.read(), header.read(), header.read()];
+  const sizes = Array.from({ length: 6 }, () => header.read());
   let at = header.position;
-  const [stored, terms, lengths, postings] = sizes.map((size) => body.subarray(at, (at += size)));
-  const { docs, removed } = JSON.parse(stored!.toString('utf8')) as Pick<ShardData, 'docs' | 'removed'>;
+  const [keys, textLengths, texts, terms, postingLengths, postings] = sizes.map((size) => body.subarray(at, (at += size)));
+  const { docs, removed } = JSON.parse(keys!.toString('utf8')) as Pick<ShardData, 'docs' | 'removed'>;
+  const textOffsets = prefixSums(textLengths!, docs.length);
   const termList = terms!.length ? terms!.toString('utf8').split('\n') : [];
-  return { docs, terms: termList, postings: postings!, offsets: prefixSums(lengths!, termList.length), ...(removed ? { removed } : {}) };
+  return {
+    docs,
+    text: (shortId) => JSON.parse(texts!.toString('utf8', textOffsets[shortId], textOffsets[shortId + 1])) as DocText,
+    terms: termList,
+    postings: postings!,
+    offsets: prefixSums(postingLengths!, termList.length),
+    ...(removed ? { removed } : {}),
+  };
 }
 
-// Stored text in a Latin script holds a few accented letters, and one of them sends Node's decoding
-// of the whole JSON down its slow UTF-8 path (twice the time of ASCII); escaped, each costs 5 bytes.
-// Text mostly in another script stays UTF-8, where escapes would triple its size.
+// Names in a Latin script hold a few accented letters ("Zürich"), and one of them sends Node's
+// decoding of all the documents' JSON down its slow UTF-8 path (twice the time of ASCII); escaped,
+// each costs 5 bytes. Names mostly in another script stay UTF-8, where escapes would triple them.
 const NON_ASCII = /[^\x00-\x7f]/g;
 const MAX_ESCAPED_SHARE = 0.01;
 
@@ -62,6 +76,12 @@ function escapeRareNonAscii(json: string): string {
 function gunzip(compressed: Buffer): Buffer {
   const size = compressed.length >= 4 ? compressed.readUInt32LE(compressed.length - 4) : 0;
   return gunzipSync(compressed, { chunkSize: Math.max(size + 1, 64) });
+}
+
+function varints(values: readonly number[]): Uint8Array {
+  const writer = new VarintWriter();
+  for (const value of values) writer.write(value);
+  return writer.bytes();
 }
 
 function prefixSums(varints: Uint8Array, count: number): Uint32Array {

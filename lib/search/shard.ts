@@ -69,8 +69,10 @@ export const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
 
 /** A stored segment of a shard, as the writer makes it and the reader reads it (`segment-codec` stores it). */
 export interface ShardData {
-  /** Documents by short id, each with its field lengths: the reader uses them as they are. */
+  /** Documents by short id, what every query reads of them: the reader uses them as they are. */
   docs: ShardDoc[];
+  /** The rest of a document, by short id: only hits and phrase checks read it, so it is decoded when asked. */
+  text(shortId: number): DocText;
   /** The indexed terms, sorted, so a term's id is found by binary search instead of building a Map. */
   terms: string[];
   /** The postings of every term, encoded one after another (`PostingsWriter`); decoded as queries ask. */
@@ -225,13 +227,14 @@ export class ShardWriter {
       }
       writer.endTerm();
     }
-    const data: ShardData = { docs: entries.map(({ doc, lengths }) => ({ ...doc, fieldLength: lengths })), terms, ...writer.finish() };
+    const split = entries.map(({ doc, lengths }) => splitDoc(doc, lengths));
+    const data: ShardData = { docs: split.map(([keys]) => keys), text: (shortId) => split[shortId]![1], terms, ...writer.finish() };
     return removed.length ? { ...data, removed } : data;
   }
 }
 
 function analyzedEntries(data: ShardData): AnalyzedDoc[] {
-  const analyzed = data.docs.map(({ fieldLength, ...doc }) => ({ doc, lengths: fieldLength, terms: new Map<string, number[]>() }));
+  const analyzed = data.docs.map(({ fieldLength, ...keys }, i) => ({ doc: { ...keys, ...data.text(i) }, lengths: fieldLength, terms: new Map<string, number[]>() }));
   data.terms.forEach((term, t) => {
     forEachPosting(data, t, (d, field, tf) => {
       const terms = analyzed[d]!.terms;
@@ -246,10 +249,21 @@ function analyzedEntries(data: ShardData): AnalyzedDoc[] {
 /** Postings of one term: field id, then document short id, then term frequency. */
 export type Postings = Map<number, Map<number, number>>;
 
-/** A stored document with the lengths of its fields, as the reader sees it. */
-export interface ShardDoc extends IndexedDoc {
+/**
+ * What any query may read of every document of a segment (to filter by date and facet, rank and
+ * sort), with the lengths of its fields.
+ */
+export interface ShardDoc extends Pick<IndexedDoc, 'id' | 'startKey' | 'endKey' | 'precision' | 'tags' | 'places' | 'people'> {
   /** Distinct token count per field id, as MiniSearch measures it. */
   fieldLength: number[];
+}
+
+/** The rest of a stored document: its text and dates as written, which only a hit shows. */
+export type DocText = Omit<IndexedDoc, keyof ShardDoc>;
+
+function splitDoc(doc: IndexedDoc, fieldLength: number[]): [ShardDoc, DocText] {
+  const { id, startKey, endKey, precision, tags, places, people, ...text } = doc;
+  return [{ id, startKey, endKey, precision, tags, places, people, fieldLength }, text];
 }
 
 /** Field ids, in MiniSearch's numbering (the order of `fields`). */
@@ -272,6 +286,7 @@ interface SegmentCaches {
   shortIds?: Map<string, number>;
   docs?: Map<number, ShardDoc>;
   avgFieldLength?: number[];
+  stored: Map<number, IndexedDoc>;
 }
 
 /**
@@ -296,7 +311,18 @@ export class ShardReader {
 
   /** A reader over stored shard data. */
   static fromData(data: ShardData): ShardReader {
-    return new ShardReader(data, { decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map() });
+    return new ShardReader(data, { decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map(), stored: new Map() });
+  }
+
+  /** A document as it was indexed, its text included. */
+  storedDoc(shortId: number): IndexedDoc {
+    let doc = this.caches.stored.get(shortId);
+    if (!doc) {
+      const { fieldLength, ...keys } = this.docList[shortId]!;
+      doc = { ...keys, ...this.data.text(shortId) };
+      this.caches.stored.set(shortId, doc);
+    }
+    return doc;
   }
 
   /** The documents by short id. */
@@ -429,7 +455,7 @@ export class ShardReader {
   private sequence(doc: number, fieldId: number): Int32Array {
     let fields = this.caches.sequences.get(doc);
     if (!fields) {
-      const stored = this.docList[doc]!;
+      const stored = this.storedDoc(doc);
       fields = SEARCH_FIELDS.map((field) => {
         const value = stored[field];
         return Int32Array.from(analyze(Array.isArray(value) ? value.join('\n') : value), (term) => this.termId(term) ?? -1);
