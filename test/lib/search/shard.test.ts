@@ -51,6 +51,20 @@ describe('ShardReader', () => {
     reader.avgFieldLength.forEach((average, field) => expect(average).toBeCloseTo(reference.averageFieldLength[field]!, 9));
   });
 
+  it('decodes a document\'s text only when asked for it, once', () => {
+    const data = writerOf(docs.slice(0, 20)).toData();
+    const asked: number[] = [];
+    const lazy = ShardReader.fromData({ ...data, text: (shortId) => (asked.push(shortId), data.text(shortId)) });
+    lazy.postings('shell');
+    lazy.inRange('0', '~').docs();
+    lazy.facetDocs('tags', docs[0]!.tags[0]!);
+    expect(lazy.avgFieldLength).toHaveLength(5);
+    expect(asked).toEqual([]);
+    expect(lazy.storedDoc(3)).toEqual(docs[3]);
+    expect(lazy.storedDoc(3)).toEqual(docs[3]);
+    expect(asked).toEqual([3]);
+  });
+
   it('finds terms by prefix and by edit distance', () => {
     expect(reader.withPrefix('shell').map(([term]) => term)).toContain('shell');
     expect(reader.near('shel', 1).map(([term, , distance]) => [term, distance])).toContainEqual(['shell', 1]);
