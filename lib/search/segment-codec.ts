@@ -13,14 +13,16 @@ const MAGIC = Buffer.from([0x54, 0x53, 0x47, SEGMENT_FORMAT]);
 /**
  * A segment's bytes, laid out as search engines store segments (Lucene's stored fields, term
  * dictionary and postings, in small), so loading one is a few native calls instead of a JSON parse
- * of every posting and every text: after the magic, gzip of
- * - six varints: the byte lengths of the sections that follow;
+ * of every posting and every text. After the magic, a varint: the byte length of the first of two
+ * gzip members. The first holds what a query reads:
+ * - five varints: the byte lengths of the sections that follow;
  * - JSON of what every query reads of the documents (`ShardDoc`), and of the removed ids;
  * - per document, the byte length of its text, as varints;
- * - the text of every document (`DocText`) as JSON, one after another, each decoded when asked;
  * - the term dictionary: the terms, sorted, joined by '\n' (a separator the tokenizer never keeps);
  * - per term, the byte length of its postings, as varints;
  * - the postings of every term one after another (see `PostingsWriter`).
+ * The second holds the text of every document (`DocText`) as JSON, one after another: about half of
+ * a segment, inflated only once a hit or a phrase check asks for a text, and then decoded one by one.
  */
 export function serializeShard(data: ShardData): Buffer {
   const keys = Buffer.from(escapeRareNonAscii(JSON.stringify(data.removed?.length ? { docs: data.docs, removed: data.removed } : { docs: data.docs })));
@@ -29,33 +31,47 @@ export function serializeShard(data: ShardData): Buffer {
   const sections = [
     keys,
     varints(texts.map((text) => text.length)),
-    Buffer.concat(texts),
     Buffer.from(data.terms.join('\n')),
     varints(postingLengths),
     data.postings.subarray(0, data.offsets[data.terms.length]),
   ];
-  return Buffer.concat([MAGIC, gzipSync(Buffer.concat([varints(sections.map((section) => section.length)), ...sections]), { level: 6 })]);
+  const index = gzip(Buffer.concat([varints(sections.map((section) => section.length)), ...sections]));
+  return Buffer.concat([MAGIC, varints([index.length]), index, gzip(Buffer.concat(texts))]);
 }
 
 /** The segment inside stored bytes; texts and postings stay encoded until asked for. */
 export function parseShard(bytes: Uint8Array): ShardData {
   if (bytes.length < MAGIC.length || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) throw new Error(`not a segment of format ${SEGMENT_FORMAT}`);
-  const body = gunzip(Buffer.from(bytes.buffer, bytes.byteOffset + MAGIC.length, bytes.byteLength - MAGIC.length));
+  const stored = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const members = new VarintReader(stored, MAGIC.length);
+  const indexEnd = members.read() + members.position;
+  const body = gunzip(stored.subarray(members.position, indexEnd));
   const header = new VarintReader(body, 0);
-  const sizes = Array.from({ length: 6 }, () => header.read());
+  const sizes = Array.from({ length: 5 }, () => header.read());
   let at = header.position;
-  const [keys, textLengths, texts, terms, postingLengths, postings] = sizes.map((size) => body.subarray(at, (at += size)));
+  const [keys, textLengths, terms, postingLengths, postings] = sizes.map((size) => body.subarray(at, (at += size)));
   const { docs, removed } = JSON.parse(keys!.toString('utf8')) as Pick<ShardData, 'docs' | 'removed'>;
-  const textOffsets = prefixSums(textLengths!, docs.length);
   const termList = terms!.length ? terms!.toString('utf8').split('\n') : [];
   return {
     docs,
-    text: (shortId) => JSON.parse(texts!.toString('utf8', textOffsets[shortId], textOffsets[shortId + 1])) as DocText,
+    text: lazyTexts(stored.subarray(indexEnd), prefixSums(textLengths!, docs.length)),
     terms: termList,
     postings: postings!,
     offsets: prefixSums(postingLengths!, termList.length),
     ...(removed ? { removed } : {}),
   };
+}
+
+function lazyTexts(compressed: Buffer, offsets: Uint32Array): ShardData['text'] {
+  let texts: Buffer | undefined;
+  return (shortId) => {
+    texts ??= gunzip(compressed);
+    return JSON.parse(texts.toString('utf8', offsets[shortId], offsets[shortId + 1])) as DocText;
+  };
+}
+
+function gzip(bytes: Uint8Array): Buffer {
+  return gzipSync(bytes, { level: 6 });
 }
 
 // Names in a Latin script hold a few accented letters ("Zürich"), and one of them sends Node's
