@@ -37,17 +37,26 @@ export interface MatchedDocs {
 
 type FacetField = 'tags' | 'places' | 'people';
 
+// Below one match in this many documents of a shard, its facets are counted match by match.
+const FEW_MATCHES_SHARE = 16;
+
 /** What counting reads of a document: a segment's documents hold it without their text. */
 type CountedDoc = Pick<ShardDoc, 'startKey' | 'precision' | FacetField>;
 
 /**
  * Counts facet values over all matching documents. Each shard's values are numbered once (cached
  * with its documents), so a match costs a few typed-array increments; counts meet by value after.
+ * A shard with few matches is counted from their documents instead: numbering all its values would
+ * cost a cold search more than the query.
  */
 export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT): Facets {
   const count = (field: FacetField) => {
     const counts = new Map<string, number>();
     for (const { docs, ids } of groups) {
+      if (ids.length * FEW_MATCHES_SHARE < docs.length) {
+        for (let i = 0; i < ids.length; i += 1) for (const value of new Set(docs[ids[i]!]![field])) counts.set(value, (counts.get(value) ?? 0) + 1);
+        continue;
+      }
       const { values, starts, valueIds } = columnsOf(docs).facet(field);
       const shardCounts = new Int32Array(values.length);
       // The values met, so a narrow query reads back its few values, not every value of the shard.
