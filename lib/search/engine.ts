@@ -142,7 +142,7 @@ function dateSet(shard: ShardReader, query: EngineQuery): DocSet | undefined {
   const { fromKey, toKey } = query;
   if (shard.minStart >= fromKey && shard.maxEnd <= toKey) {
     if (hidden.size === 0) return undefined;
-    return { size: shard.documentCount, has: (id) => !hidden.has(id), docs: () => [...shard.docs.keys()].filter((id) => !hidden.has(id)) };
+    return { size: shard.documentCount, has: (id) => !hidden.has(id), docs: () => [...shard.docList.keys()].filter((id) => !hidden.has(id)) };
   }
   const inRange = shard.inRange(fromKey, toKey);
   const visible = (id: number) => !hidden.has(id) && docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey;
@@ -240,7 +240,7 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
 }
 
 function allDocs(shard: ShardReader): DocSet {
-  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docs.keys() };
+  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docList.keys() };
 }
 
 function materialized(set: Set<number>): DocSet {

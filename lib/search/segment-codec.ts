@@ -88,10 +88,13 @@ function escapeRareNonAscii(json: string): string {
 
 // A gzip member ends with its uncompressed length: inflating into one buffer of that size spares
 // zlib's default of 16 KiB chunks concatenated at the end (a copy of the whole segment). One byte
-// more, or zlib, finding the buffer full, allocates another before it sees the end.
+// more, or zlib, finding the buffer full, allocates another before it sees the end. Capped, so
+// corrupt bytes cannot ask for gigabytes up front.
+const MAX_INFLATE_CHUNK = 64 * 1024 * 1024;
+
 function gunzip(compressed: Buffer): Buffer {
   const size = compressed.length >= 4 ? compressed.readUInt32LE(compressed.length - 4) : 0;
-  return gunzipSync(compressed, { chunkSize: Math.max(size + 1, 64) });
+  return gunzipSync(compressed, { chunkSize: Math.min(Math.max(size + 1, 64), MAX_INFLATE_CHUNK) });
 }
 
 function varints(values: readonly number[]): Uint8Array {
@@ -100,9 +103,9 @@ function varints(values: readonly number[]): Uint8Array {
   return writer.bytes();
 }
 
-function prefixSums(varints: Uint8Array, count: number): Uint32Array {
+function prefixSums(lengths: Uint8Array, count: number): Uint32Array {
   const offsets = new Uint32Array(count + 1);
-  const reader = new VarintReader(varints, 0);
+  const reader = new VarintReader(lengths, 0);
   for (let t = 0; t < count; t += 1) offsets[t + 1] = offsets[t]! + reader.read();
   return offsets;
 }

@@ -284,7 +284,6 @@ interface SegmentCaches {
   bounds?: { minStart: string; maxEnd: string };
   dateIndex?: DateIndex;
   shortIds?: Map<string, number>;
-  docs?: Map<number, ShardDoc>;
   avgFieldLength?: number[];
   stored: Map<number, IndexedDoc>;
 }
@@ -323,12 +322,6 @@ export class ShardReader {
       this.caches.stored.set(shortId, doc);
     }
     return doc;
-  }
-
-  /** The documents by short id. */
-  get docs(): Map<number, ShardDoc> {
-    this.caches.docs ??= new Map(this.docList.map((doc, i) => [i, doc]));
-    return this.caches.docs;
   }
 
   /** Mean length of each field (by field id) over the segment's documents, hidden ones included. */
@@ -502,7 +495,7 @@ export function layered(segments: readonly ShardReader[]): ShardReader[] {
     const segment = segments[i]!;
     views.push(superseded.size ? segment.hiding(superseded) : segment);
     if (i === 0) break;
-    for (const doc of segment.docs.values()) superseded.add(doc.id);
+    for (const doc of segment.docList) superseded.add(doc.id);
     for (const id of segment.removedIds) superseded.add(id);
   }
   return views.reverse();

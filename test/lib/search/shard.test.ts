@@ -39,7 +39,7 @@ describe('ShardReader', () => {
 
   it('holds the postings and field lengths MiniSearch computes for the same documents', () => {
     const shortIds = new Map(Object.entries(reference.documentIds).map(([short, id]) => [String(id), Number(short)]));
-    const ours = new Map([...reader.docs].map(([short, doc]) => [short, doc.id]));
+    const ours = new Map([...reader.docList.entries()].map(([short, doc]) => [short, doc.id]));
     for (const [term, byField] of reference.index) {
       const postings = reader.postings(term);
       expect(postings, term).toBeDefined();
@@ -135,11 +135,11 @@ describe('segments', () => {
   it('hide from the older segment what a newer one replaced or removed', () => {
     const { baseData, delta } = segments();
     const [old, latest] = layered([ShardReader.fromData(baseData), ShardReader.fromData(delta)]);
-    const hiddenIds = [...old!.hidden].map((shortId) => old!.docs.get(shortId)!.id).sort();
+    const hiddenIds = [...old!.hidden].map((shortId) => old!.docList[shortId]!.id).sort();
     expect(hiddenIds).toEqual([base[0]!.id, base[1]!.id].sort());
     expect(latest!.hidden.size).toBe(0);
     expect(old!.postings('zeppelin')).toBeUndefined();
-    expect([...latest!.postings('zeppelin')!.get(0)!.keys()].map((shortId) => latest!.docs.get(shortId)!.id)).toEqual([renamed.id]);
+    expect([...latest!.postings('zeppelin')!.get(0)!.keys()].map((shortId) => latest!.docList[shortId]!.id)).toEqual([renamed.id]);
   });
 
   it('keep a removed id that came back in the delta that brings it back', () => {
