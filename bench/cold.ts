@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { serializeShard, ShardReader, ShardWriter, type ShardData } from '../lib/search/shard';
+import { parseShard, serializeShard } from '../lib/search/segment-codec';
+import { ShardReader, ShardWriter } from '../lib/search/shard';
 import type { ShardStore } from '../lib/search/shard-store';
 import type { MeterSnapshot } from './meter';
 
@@ -90,10 +90,12 @@ async function runChild<T>(env: ColdEnv, query: Record<string, string>, mode: 'a
 export interface ShardCodecResult {
   docs: number;
   compressedBytes: number;
-  jsonBytes: number;
+  /** Runs before the binary segment format, which stored gzipped JSON. */
+  jsonBytes?: number;
   /** Reading its chunks from DynamoDB (Query). */
   readMs: number;
-  gunzipMs: number;
+  gunzipMs?: number;
+  /** parseShard: gunzip and decoding (before the binary format: JSON.parse alone). */
   parseMs: number;
   /** ShardReader.fromData: the search side. */
   readerMs: number;
@@ -107,8 +109,7 @@ export interface ShardCodecResult {
 export async function measureShardCodec(store: ShardStore, timeline: string): Promise<ShardCodecResult> {
   const manifest = await store.getManifest(timeline);
   const segment = Object.values(manifest?.shards ?? {}).flatMap((shard) => shard.segments).reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const runs: Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'jsonBytes'>[] = [];
-  let jsonBytes = 0;
+  const runs: Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'jsonBytes' | 'gunzipMs'>[] = [];
   for (let i = 0; i < 3; i += 1) {
     const time = <T>(work: () => T): [T, number] => {
       const t0 = performance.now();
@@ -118,22 +119,18 @@ export async function measureShardCodec(store: ShardStore, timeline: string): Pr
     const t0 = performance.now();
     const bytes = await store.readSegment(timeline, segment);
     const readMs = performance.now() - t0;
-    const [text, gunzipMs] = time(() => gunzipSync(bytes).toString('utf8'));
-    jsonBytes = text.length;
-    const [data, parseMs] = time(() => JSON.parse(text) as ShardData);
+    const [data, parseMs] = time(() => parseShard(bytes));
     const [, readerMs] = time(() => ShardReader.fromData(data));
-    const [writer, loadWriterMs] = time(() => ShardWriter.from(JSON.parse(text) as ShardData));
+    const [writer, loadWriterMs] = time(() => ShardWriter.from(parseShard(bytes)));
     const [plain, toDataMs] = time(() => writer.toData());
     const [, serializeMs] = time(() => serializeShard(plain));
-    runs.push({ readMs, gunzipMs, parseMs, readerMs, loadWriterMs, toDataMs, serializeMs });
+    runs.push({ readMs, parseMs, readerMs, loadWriterMs, toDataMs, serializeMs });
   }
   const mid = (key: keyof (typeof runs)[number]) => runs.map((run) => run[key]).sort((a, b) => a - b)[1]!;
   return {
     docs: segment.count,
     compressedBytes: segment.bytes,
-    jsonBytes,
     readMs: mid('readMs'),
-    gunzipMs: mid('gunzipMs'),
     parseMs: mid('parseMs'),
     readerMs: mid('readerMs'),
     loadWriterMs: mid('loadWriterMs'),

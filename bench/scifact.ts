@@ -228,7 +228,7 @@ function collectMatches(readers: ShardReader[], q: string): QueryMatches {
         const byDoc = postings?.get(shard.fieldIds[field]);
         entry.byField[field] += byDoc?.size ?? 0;
         for (const [shortId, tf] of byDoc ?? []) {
-          const doc = shard.docs.get(shortId)!;
+          const doc = shard.docList[shortId]!;
           const found = docs.get(doc.id) ?? { fieldLength: doc.fieldLength, terms: new Map<string, number[]>() };
           docs.set(doc.id, found);
           const counts = found.terms.get(spec.term) ?? SEARCH_FIELDS.map(() => 0);

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { autoInterval, bucketOf, dayNumber, fitsInterval, Interval, pointFromSortKey, Precision, type Bucket } from '../dates';
 import { shiftKeyByDays } from '../date-keys';
-import type { IndexedDoc } from './shard';
+import type { ShardDoc } from './shard';
 
 const FacetCount = z.object({ value: z.string(), count: z.number().int() });
 
@@ -31,20 +31,32 @@ const MAX_FILLED_BUCKETS = 500;
 
 /** The matching documents of one shard: all its documents (by short id) and the ids of those that match. */
 export interface MatchedDocs {
-  docs: readonly IndexedDoc[];
+  docs: readonly CountedDoc[];
   ids: ArrayLike<number>;
 }
 
 type FacetField = 'tags' | 'places' | 'people';
 
+// Below one match in this many documents of a shard, its facets are counted match by match.
+const FEW_MATCHES_SHARE = 16;
+
+/** What counting reads of a document: a segment's documents hold it without their text. */
+type CountedDoc = Pick<ShardDoc, 'startKey' | 'precision' | FacetField>;
+
 /**
  * Counts facet values over all matching documents. Each shard's values are numbered once (cached
  * with its documents), so a match costs a few typed-array increments; counts meet by value after.
+ * A shard with few matches is counted from their documents instead: numbering all its values would
+ * cost a cold search more than the query.
  */
 export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT): Facets {
   const count = (field: FacetField) => {
     const counts = new Map<string, number>();
     for (const { docs, ids } of groups) {
+      if (ids.length * FEW_MATCHES_SHARE < docs.length) {
+        for (let i = 0; i < ids.length; i += 1) for (const value of new Set(docs[ids[i]!]![field])) counts.set(value, (counts.get(value) ?? 0) + 1);
+        continue;
+      }
       const { values, starts, valueIds } = columnsOf(docs).facet(field);
       const shardCounts = new Int32Array(values.length);
       // The values met, so a narrow query reads back its few values, not every value of the shard.
@@ -166,7 +178,7 @@ class DocColumns {
   private readonly bucketColumns = new Map<Interval, BucketColumn>();
   private ranks?: { startRank: Int32Array; byStart: Int32Array };
 
-  constructor(private readonly docs: readonly IndexedDoc[]) {}
+  constructor(private readonly docs: readonly CountedDoc[]) {}
 
   facet(field: FacetField): FacetColumn {
     let column = this.facets.get(field);
@@ -191,15 +203,15 @@ class DocColumns {
 }
 
 // Keyed by the documents array itself: a shard reader keeps one for its lifetime, and a dropped shard takes its columns with it.
-const columns = new WeakMap<readonly IndexedDoc[], DocColumns>();
+const columns = new WeakMap<readonly CountedDoc[], DocColumns>();
 
-function columnsOf(docs: readonly IndexedDoc[]): DocColumns {
+function columnsOf(docs: readonly CountedDoc[]): DocColumns {
   let found = columns.get(docs);
   if (!found) columns.set(docs, (found = new DocColumns(docs)));
   return found;
 }
 
-function facetColumn(docs: readonly IndexedDoc[], field: FacetField): FacetColumn {
+function facetColumn(docs: readonly CountedDoc[], field: FacetField): FacetColumn {
   const numbers = new Map<string, number>();
   const starts = new Int32Array(docs.length + 1);
   const valueIds: number[] = [];
@@ -216,7 +228,7 @@ function facetColumn(docs: readonly IndexedDoc[], field: FacetField): FacetColum
   return { values: [...numbers.keys()], starts, valueIds: Int32Array.from(valueIds) };
 }
 
-function bucketColumn(docs: readonly IndexedDoc[], interval: Interval): BucketColumn {
+function bucketColumn(docs: readonly CountedDoc[], interval: Interval): BucketColumn {
   const numbers = new Map<string, number>();
   const examples: number[] = [];
   const slots = Int32Array.from(docs, (doc, d) => {
@@ -233,7 +245,7 @@ function bucketColumn(docs: readonly IndexedDoc[], interval: Interval): BucketCo
   return { slots, keys: [...numbers.keys()], examples: Int32Array.from(examples), buckets: [] };
 }
 
-function startRanks(docs: readonly IndexedDoc[]): { startRank: Int32Array; byStart: Int32Array } {
+function startRanks(docs: readonly CountedDoc[]): { startRank: Int32Array; byStart: Int32Array } {
   const byStart = Int32Array.from(docs.keys()).sort((a, b) => (docs[a]!.startKey < docs[b]!.startKey ? -1 : docs[a]!.startKey > docs[b]!.startKey ? 1 : 0));
   const startRank = new Int32Array(docs.length);
   byStart.forEach((id, rank) => (startRank[id] = rank));
@@ -241,7 +253,7 @@ function startRanks(docs: readonly IndexedDoc[]): { startRank: Int32Array; bySta
 }
 
 /** The date a document is counted at, no more precise than it is known. */
-function pointOf(doc: IndexedDoc): { year: number; month?: number; day?: number } {
+function pointOf(doc: CountedDoc): { year: number; month?: number; day?: number } {
   const { year, month, day } = pointFromSortKey(doc.startKey);
   if (doc.precision === 'year') return { year };
   if (doc.precision === 'month') return { year, month };

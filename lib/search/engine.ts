@@ -1,5 +1,5 @@
 import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
-import type { SearchField, ShardDoc, ShardReader } from './shard';
+import type { IndexedDoc, SearchField, ShardDoc, ShardReader } from './shard';
 
 /** BM25+ parameters (MiniSearch's defaults unless tuned). */
 export interface Bm25Params {
@@ -56,6 +56,11 @@ export class Match {
 
   get doc(): ShardDoc {
     return this.shard.docList[this.id]!;
+  }
+
+  /** The document as it was indexed, text included: decoded on first use, so only for hits shown. */
+  get storedDoc(): IndexedDoc {
+    return this.shard.storedDoc(this.id);
   }
 
   /** Fields in which a scoring term was found, in the order the query's terms found them. */
@@ -137,7 +142,7 @@ function dateSet(shard: ShardReader, query: EngineQuery): DocSet | undefined {
   const { fromKey, toKey } = query;
   if (shard.minStart >= fromKey && shard.maxEnd <= toKey) {
     if (hidden.size === 0) return undefined;
-    return { size: shard.documentCount, has: (id) => !hidden.has(id), docs: () => [...shard.docs.keys()].filter((id) => !hidden.has(id)) };
+    return { size: shard.documentCount, has: (id) => !hidden.has(id), docs: () => [...shard.docList.keys()].filter((id) => !hidden.has(id)) };
   }
   const inRange = shard.inRange(fromKey, toKey);
   const visible = (id: number) => !hidden.has(id) && docList[id]!.startKey <= toKey && docList[id]!.endKey >= fromKey;
@@ -235,7 +240,7 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
 }
 
 function allDocs(shard: ShardReader): DocSet {
-  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docs.keys() };
+  return { size: shard.documentCount, has: (doc) => doc < shard.documentCount, docs: () => shard.docList.keys() };
 }
 
 function materialized(set: Set<number>): DocSet {

@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { EVENT_PREFIX } from '../event-keys';
-import { IndexedDoc, parseShard, serializeShard, ShardWriter, toIndexedDoc } from './shard';
+import { parseShard, SEGMENT_FORMAT, serializeShard } from './segment-codec';
+import { IndexedDoc, ShardWriter, toIndexedDoc } from './shard';
 import { emptyShard, firstShardId, KEY_SPACE, laneOf, shardFor, StaleShardError, type Lane, type Manifest, type Segment, type ShardMeta, type ShardStore } from './shard-store';
 
 /** A change to apply to a timeline's index. */
@@ -132,7 +133,7 @@ export class SearchIndexer {
         shards.push(await this.writeBase(timeline, { ...emptyShard(lane, from, to), ...(i === 0 ? { id: firstShardId(lane) } : {}) }, index));
       }
     }
-    const manifest: Manifest = { timeline, shards: Object.fromEntries(shards.map((shard) => [shard.id, shard])) };
+    const manifest: Manifest = { timeline, format: SEGMENT_FORMAT, shards: Object.fromEntries(shards.map((shard) => [shard.id, shard])) };
     await this.store.putManifest(manifest);
     for (const old of Object.values(previous?.shards ?? {})) await this.store.deleteSegments(timeline, old.segments);
     return manifest;

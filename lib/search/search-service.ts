@@ -7,7 +7,7 @@ import { DEFAULT_RANKING, findMatches, type Match, type RankingOptions } from '.
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
 import { planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
-import type { IndexedDoc } from './shard';
+import type { ShardDoc } from './shard';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
 import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 import { escapeHtml, snippet } from './snippets';
@@ -102,8 +102,8 @@ export class SearchService {
 
 /** Matches grouped by shard (the engine lists them shard after shard), as the aggregations count them. */
 function byShard(matches: readonly Match[]): MatchedDocs[] {
-  const groups: { docs: readonly IndexedDoc[]; ids: number[] }[] = [];
-  let current: { docs: readonly IndexedDoc[]; ids: number[] } | undefined;
+  const groups: { docs: readonly ShardDoc[]; ids: number[] }[] = [];
+  let current: { docs: readonly ShardDoc[]; ids: number[] } | undefined;
   for (const match of matches) {
     if (current?.docs !== match.shard.docList) groups.push((current = { docs: match.shard.docList, ids: [] }));
     current.ids.push(match.id);
@@ -174,7 +174,7 @@ function cursorMatch(cursor: SearchCursor): Ranked {
 }
 
 function toHit(match: Match, matches: (term: string) => boolean): SearchHit {
-  const { doc } = match;
+  const doc = match.storedDoc;
   return {
     id: doc.id,
     date: { start: doc.start, ...(doc.end ? { end: doc.end } : {}), precision: doc.precision, display: doc.display },

@@ -1,4 +1,5 @@
-import { layered, parseShard, ShardReader } from './shard';
+import { parseShard } from './segment-codec';
+import { layered, ShardReader } from './shard';
 import type { Segment, ShardMeta, ShardStore } from './shard-store';
 
 /** How much of a warm Lambda's memory loaded shards may take. */

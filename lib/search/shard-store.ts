@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { spanDays } from '../date-keys';
 import { keys } from '../event-keys';
 import { inParallel, retryUnprocessed } from '../dynamo-batch';
+import { SEGMENT_FORMAT } from './segment-codec';
 
 /** Lower and upper sentinels of the shard key space: every sort key lies between them. */
 export const KEY_SPACE = { first: '0', last: '~' } as const;
@@ -72,6 +73,8 @@ export type ShardMeta = z.infer<typeof ShardMeta>;
 /** Per-timeline list of shards; each shard entry is updated on its own, conditional on its version. */
 export const Manifest = z.object({
   timeline: z.string(),
+  /** The layout its segments are stored in: a manifest of another one fails to parse, and is rebuilt. */
+  format: z.literal(SEGMENT_FORMAT),
   shards: z.record(z.string(), ShardMeta),
 });
 export type Manifest = z.infer<typeof Manifest>;
@@ -157,7 +160,7 @@ export class ShardStore {
 
   /** Creates a timeline's manifest, with no shard yet; returns whichever manifest won. */
   async createManifest(timeline: string): Promise<Manifest> {
-    const manifest: Manifest = { timeline, shards: {} };
+    const manifest: Manifest = { timeline, format: SEGMENT_FORMAT, shards: {} };
     try {
       await this.client.send(
         new PutItemCommand({
@@ -193,11 +196,12 @@ export class ShardStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of out.Items ?? []) parts.push(Buffer.from(item.data!.B!));
+      // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
+      for (const { data } of out.Items ?? []) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
-    return Buffer.concat(parts);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /** Writes a new segment's chunks under a fresh id; they are invisible until a manifest names the segment. */

@@ -1,9 +1,9 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { z } from 'zod';
 import { Precision } from '../dates';
 import type { TimelineEvent } from '../event-schema';
+import { forEachPosting, PostingsWriter } from './segment-codec';
 import { analyze, processTerm, tokenize } from './text';
 
 /** Fields searched, in the order MiniSearch numbers them. */
@@ -67,26 +67,20 @@ export const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
   autoVacuum: false,
 };
 
-/** The stored form of a shard: documents, field lengths and postings, as compact JSON arrays. */
+/** A stored segment of a shard, as the writer makes it and the reader reads it (`segment-codec` stores it). */
 export interface ShardData {
-  docs: IndexedDoc[];
-  /** Per document, per field: the number of distinct tokens (MiniSearch's field length). */
-  lengths: number[][];
+  /** Documents by short id, what every query reads of them: the reader uses them as they are. */
+  docs: ShardDoc[];
+  /** The rest of a document, by short id: only hits and phrase checks read it, so it is decoded when asked. */
+  text(shortId: number): DocText;
+  /** The indexed terms, sorted, so a term's id is found by binary search instead of building a Map. */
   terms: string[];
-  /** Per term: flat triples of document index, field id, term frequency. */
-  postings: number[][];
+  /** The postings of every term, encoded one after another (`PostingsWriter`); decoded as queries ask. */
+  postings: Uint8Array;
+  /** Where each term's postings start in `postings`, and where the last one ends. */
+  offsets: Uint32Array;
   /** In a delta segment: ids of documents of earlier segments of the shard that were deleted. */
   removed?: string[];
-}
-
-/** Compressed bytes of a shard, as stored in DynamoDB. */
-export function serializeShard(data: ShardData): Buffer {
-  return gzipSync(JSON.stringify(data), { level: 4 });
-}
-
-/** The shard inside stored bytes. */
-export function parseShard(bytes: Uint8Array): ShardData {
-  return JSON.parse(gunzipSync(bytes).toString('utf8')) as ShardData;
 }
 
 /** A document's field lengths and term frequencies per field, analyzed as MiniSearch does it. */
@@ -214,31 +208,40 @@ export class ShardWriter {
   /** The documents as a stored segment; a delta also names the earlier documents it deletes. */
   toData(removed: string[] = []): ShardData {
     const entries = [...this.docs.values()];
-    const postings = new Map<string, number[]>();
+    const byTerm = new Map<string, number[]>();
     entries.forEach(({ terms }, d) => {
-      for (const [term, counts] of terms) {
-        let flat = postings.get(term);
-        if (!flat) postings.set(term, (flat = []));
-        counts.forEach((tf, field) => {
-          if (tf) flat!.push(d, field, tf);
-        });
+      for (const term of terms.keys()) {
+        const docs = byTerm.get(term);
+        if (docs) docs.push(d);
+        else byTerm.set(term, [d]);
       }
     });
-    const data: ShardData = { docs: entries.map((entry) => entry.doc), lengths: entries.map((entry) => entry.lengths), terms: [...postings.keys()], postings: [...postings.values()] };
+    const terms = [...byTerm.keys()].sort();
+    const writer = new PostingsWriter();
+    for (const term of terms) {
+      if (term.includes('\n')) throw new Error(`term ${JSON.stringify(term)} holds the dictionary's separator`);
+      for (const d of byTerm.get(term)!) {
+        entries[d]!.terms.get(term)!.forEach((tf, field) => {
+          if (tf) writer.add(d, field, tf);
+        });
+      }
+      writer.endTerm();
+    }
+    const split = entries.map(({ doc, lengths }) => splitDoc(doc, lengths));
+    const data: ShardData = { docs: split.map(([keys]) => keys), text: (shortId) => split[shortId]![1], terms, ...writer.finish() };
     return removed.length ? { ...data, removed } : data;
   }
 }
 
 function analyzedEntries(data: ShardData): AnalyzedDoc[] {
-  const analyzed = data.docs.map((doc, i) => ({ doc, lengths: data.lengths[i]!, terms: new Map<string, number[]>() }));
+  const analyzed = data.docs.map(({ fieldLength, ...keys }, i) => ({ doc: { ...keys, ...data.text(i) }, lengths: fieldLength, terms: new Map<string, number[]>() }));
   data.terms.forEach((term, t) => {
-    const flat = data.postings[t]!;
-    for (let i = 0; i < flat.length; i += 3) {
-      const terms = analyzed[flat[i]!]!.terms;
+    forEachPosting(data, t, (d, field, tf) => {
+      const terms = analyzed[d]!.terms;
       let counts = terms.get(term);
       if (!counts) terms.set(term, (counts = SEARCH_FIELDS.map(() => 0)));
-      counts[flat[i + 1]!] = flat[i + 2]!;
-    }
+      counts[field] = tf;
+    });
   });
   return analyzed;
 }
@@ -246,10 +249,21 @@ function analyzedEntries(data: ShardData): AnalyzedDoc[] {
 /** Postings of one term: field id, then document short id, then term frequency. */
 export type Postings = Map<number, Map<number, number>>;
 
-/** A stored document with the lengths of its fields, as the reader sees it. */
-export interface ShardDoc extends IndexedDoc {
+/**
+ * What any query may read of every document of a segment (to filter by date and facet, rank and
+ * sort), with the lengths of its fields.
+ */
+export interface ShardDoc extends Pick<IndexedDoc, 'id' | 'startKey' | 'endKey' | 'precision' | 'tags' | 'places' | 'people'> {
   /** Distinct token count per field id, as MiniSearch measures it. */
   fieldLength: number[];
+}
+
+/** The rest of a stored document: its text and dates as written, which only a hit shows. */
+export type DocText = Omit<IndexedDoc, keyof ShardDoc>;
+
+function splitDoc(doc: IndexedDoc, fieldLength: number[]): [ShardDoc, DocText] {
+  const { id, startKey, endKey, precision, tags, places, people, ...text } = doc;
+  return [{ id, startKey, endKey, precision, tags, places, people, fieldLength }, text];
 }
 
 /** Field ids, in MiniSearch's numbering (the order of `fields`). */
@@ -260,7 +274,6 @@ const PREFIX_MEMO_LIMIT = 256;
 
 /** What a segment's readers build once and share, whichever documents a view hides. */
 interface SegmentCaches {
-  termIds: Map<string, number>;
   decoded: Map<number, Postings>;
   frequencies: Map<string, number>;
   prefixes: Map<string, [string, Postings][]>;
@@ -271,39 +284,50 @@ interface SegmentCaches {
   bounds?: { minStart: string; maxEnd: string };
   dateIndex?: DateIndex;
   shortIds?: Map<string, number>;
+  avgFieldLength?: number[];
+  stored: Map<number, IndexedDoc>;
 }
 
 /**
- * A read-only segment of a shard laid out for query planning. Loading it is a JSON parse and one
- * Map of terms; a term's postings are decoded the first time a query asks for them, and the
+ * A read-only segment of a shard laid out for query planning. Loading it takes the stored data as
+ * it is, nothing built per term or per document; a term's postings are decoded the first time a query asks for them, and the
  * SearchableMap for prefix and typo lookups (MiniSearch's radix tree) the first time one is asked for.
  * Documents a later segment replaced or removed stay in the postings and statistics (as deleted
  * documents do in Lucene until a merge) but are `hidden`: the engine never matches them.
  */
 export class ShardReader {
   readonly fieldIds = FIELD_IDS;
-  readonly avgFieldLength: number[];
+  /** The documents by short id, for per-document loops that cannot afford a Map lookup. */
+  readonly docList: readonly ShardDoc[];
 
   private constructor(
     private readonly data: ShardData,
-    readonly docs: Map<number, ShardDoc>,
-    /** The documents by short id (the values of `docs`), for per-document loops that cannot afford a Map lookup. */
-    readonly docList: ShardDoc[],
     private readonly caches: SegmentCaches,
     readonly hidden: ReadonlySet<number> = new Set(),
   ) {
-    const totals = SEARCH_FIELDS.map(() => 0);
-    for (const lengths of data.lengths) lengths.forEach((length, field) => (totals[field]! += length));
-    this.avgFieldLength = totals.map((total) => (docs.size ? total / docs.size : 0));
+    this.docList = data.docs;
   }
 
   /** A reader over stored shard data. */
   static fromData(data: ShardData): ShardReader {
-    const docs = new Map<number, ShardDoc>();
-    data.docs.forEach((doc, i) => docs.set(i, { ...doc, fieldLength: data.lengths[i]! }));
-    const termIds = new Map<string, number>();
-    data.terms.forEach((term, t) => termIds.set(term, t));
-    return new ShardReader(data, docs, [...docs.values()], { termIds, decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map() });
+    return new ShardReader(data, { decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map(), stored: new Map() });
+  }
+
+  /** A document as it was indexed, its text included. */
+  storedDoc(shortId: number): IndexedDoc {
+    let doc = this.caches.stored.get(shortId);
+    if (!doc) {
+      const { fieldLength, ...keys } = this.docList[shortId]!;
+      doc = { ...keys, ...this.data.text(shortId) };
+      this.caches.stored.set(shortId, doc);
+    }
+    return doc;
+  }
+
+  /** Mean length of each field (by field id) over the segment's documents, hidden ones included. */
+  get avgFieldLength(): number[] {
+    this.caches.avgFieldLength ??= averageLengths(this.docList);
+    return this.caches.avgFieldLength;
   }
 
   /** The same segment with these documents (by id) hidden, sharing everything loaded so far. */
@@ -314,7 +338,7 @@ export class ShardReader {
       const shortId = this.caches.shortIds.get(id);
       if (shortId !== undefined) hidden.add(shortId);
     }
-    return hidden.size ? new ShardReader(this.data, this.docs, this.docList, this.caches, hidden) : this;
+    return hidden.size ? new ShardReader(this.data, this.caches, hidden) : this;
   }
 
   /** Ids of earlier segments' documents this delta segment deleted. */
@@ -324,24 +348,24 @@ export class ShardReader {
 
   /** Number of documents in the segment, hidden ones included (they count in the statistics). */
   get documentCount(): number {
-    return this.docs.size;
+    return this.docList.length;
   }
 
   /** Earliest start key of the segment's documents, to skip per-document date checks. */
   get minStart(): string {
-    this.caches.bounds ??= keyBounds(this.docs);
+    this.caches.bounds ??= keyBounds(this.docList);
     return this.caches.bounds.minStart;
   }
 
   /** Latest end key of the segment's documents. */
   get maxEnd(): string {
-    this.caches.bounds ??= keyBounds(this.docs);
+    this.caches.bounds ??= keyBounds(this.docList);
     return this.caches.bounds.maxEnd;
   }
 
   /** Postings of an indexed term, or undefined when no document has it. */
   postings(term: string): Postings | undefined {
-    const id = this.caches.termIds.get(term);
+    const id = this.termId(term);
     return id === undefined ? undefined : this.decode(id);
   }
 
@@ -377,7 +401,7 @@ export class ShardReader {
 
   /** Documents whose tag, place or person equals the value, ignoring case. */
   facetDocs(field: 'tags' | 'places' | 'people', value: string): number[] {
-    this.caches.facetIndexes ??= buildFacetIndexes(this.docs);
+    this.caches.facetIndexes ??= buildFacetIndexes(this.docList);
     return this.caches.facetIndexes[field].get(value.toLowerCase()) ?? [];
   }
 
@@ -413,7 +437,7 @@ export class ShardReader {
   hasSequence(doc: number, field: SearchField, terms: readonly string[]): boolean {
     const needle: number[] = [];
     for (const term of terms) {
-      const id = this.caches.termIds.get(term);
+      const id = this.termId(term);
       if (id === undefined) return false;
       needle.push(id);
     }
@@ -424,10 +448,10 @@ export class ShardReader {
   private sequence(doc: number, fieldId: number): Int32Array {
     let fields = this.caches.sequences.get(doc);
     if (!fields) {
-      const stored = this.docList[doc]!;
+      const stored = this.storedDoc(doc);
       fields = SEARCH_FIELDS.map((field) => {
         const value = stored[field];
-        return Int32Array.from(analyze(Array.isArray(value) ? value.join('\n') : value), (term) => this.caches.termIds.get(term) ?? -1);
+        return Int32Array.from(analyze(Array.isArray(value) ? value.join('\n') : value), (term) => this.termId(term) ?? -1);
       });
       this.caches.sequences.set(doc, fields);
     }
@@ -435,22 +459,27 @@ export class ShardReader {
   }
 
   private searchable(): SearchableMap<number> {
-    this.caches.dictionary ??= SearchableMap.from(this.caches.termIds);
+    this.caches.dictionary ??= SearchableMap.from(this.data.terms.map((term, id): [string, number] => [term, id]));
     return this.caches.dictionary;
+  }
+
+  private termId(term: string): number | undefined {
+    const { terms } = this.data;
+    const at = lowerBound(terms, term);
+    return terms[at] === term ? at : undefined;
   }
 
   private decode(id: number): Postings {
     let postings = this.caches.decoded.get(id);
     if (postings) return postings;
-    postings = new Map();
-    const flat = this.data.postings[id]!;
-    for (let i = 0; i < flat.length; i += 3) {
-      const field = flat[i + 1]!;
-      let byDoc = postings.get(field);
-      if (!byDoc) postings.set(field, (byDoc = new Map()));
-      byDoc.set(flat[i]!, flat[i + 2]!);
-    }
-    this.caches.decoded.set(id, postings);
+    const decoded: Postings = new Map();
+    forEachPosting(this.data, id, (doc, field, tf) => {
+      let byDoc = decoded.get(field);
+      if (!byDoc) decoded.set(field, (byDoc = new Map()));
+      byDoc.set(doc, tf);
+    });
+    this.caches.decoded.set(id, decoded);
+    postings = decoded;
     return postings;
   }
 }
@@ -466,7 +495,7 @@ export function layered(segments: readonly ShardReader[]): ShardReader[] {
     const segment = segments[i]!;
     views.push(superseded.size ? segment.hiding(superseded) : segment);
     if (i === 0) break;
-    for (const doc of segment.docs.values()) superseded.add(doc.id);
+    for (const doc of segment.docList) superseded.add(doc.id);
     for (const id of segment.removedIds) superseded.add(id);
   }
   return views.reverse();
@@ -531,19 +560,25 @@ function containsSequence(haystack: Int32Array, needle: readonly number[]): bool
   return false;
 }
 
-function keyBounds(docs: Map<number, ShardDoc>): { minStart: string; maxEnd: string } {
+function keyBounds(docs: readonly ShardDoc[]): { minStart: string; maxEnd: string } {
   let minStart = '~';
   let maxEnd = '';
-  for (const doc of docs.values()) {
+  for (const doc of docs) {
     if (doc.startKey < minStart) minStart = doc.startKey;
     if (doc.endKey > maxEnd) maxEnd = doc.endKey;
   }
   return { minStart, maxEnd };
 }
 
-function buildFacetIndexes(docs: Map<number, ShardDoc>): Record<'tags' | 'places' | 'people', Map<string, number[]>> {
+function averageLengths(docs: readonly ShardDoc[]): number[] {
+  const totals = SEARCH_FIELDS.map(() => 0);
+  for (const doc of docs) doc.fieldLength.forEach((length, field) => (totals[field]! += length));
+  return totals.map((total) => (docs.length ? total / docs.length : 0));
+}
+
+function buildFacetIndexes(docs: readonly ShardDoc[]): Record<'tags' | 'places' | 'people', Map<string, number[]>> {
   const indexes = { tags: new Map<string, number[]>(), places: new Map<string, number[]>(), people: new Map<string, number[]>() };
-  for (const [shortId, doc] of docs) {
+  for (const [shortId, doc] of docs.entries()) {
     for (const field of ['tags', 'places', 'people'] as const) {
       for (const value of doc[field]) {
         const key = value.toLowerCase();

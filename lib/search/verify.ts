@@ -3,7 +3,8 @@ import type { Tables } from '../table';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_PREFIX, keys } from '../event-keys';
 import { StreamImage } from './indexer';
-import { IndexedDoc, parseShard, ShardWriter, toIndexedDoc } from './shard';
+import { parseShard } from './segment-codec';
+import { IndexedDoc, ShardWriter, toIndexedDoc } from './shard';
 import { KEY_SPACE, Lane, laneOf, ShardStore, StaleShardError, type Manifest, type ShardMeta } from './shard-store';
 
 /** An indexed event whose indexed form is not what the table says. */

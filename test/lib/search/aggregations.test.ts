@@ -212,6 +212,15 @@ describe('aggregations', () => {
       expect(aggregations.histogram(shards, {}).interval).toBe('day');
     });
 
+    it('counts a few matches among many documents as it counts a shard that all match', () => {
+      const many = Array.from({ length: 100 }, (_, i) => doc('2022-06-01', { tags: [`t${i % 7}`], places: ['Kyiv'], people: [] }));
+      many[3] = doc('2022-06-03', { tags: ['war', 'war', 'flood'], places: ['Odesa', 'Kyiv'], people: ['Zelensky'] });
+      many[50] = doc('2022-06-04', { tags: ['flood'], places: ['Kyiv'], people: ['Zelensky'] });
+      const few = aggregations.countFacets([{ docs: many, ids: [3, 50] }]);
+      expect(few).toStrictEqual(countFacets([many[3]!, many[50]!]));
+      expect(few.tags).toStrictEqual([{ value: 'flood', count: 2 }, { value: 'war', count: 1 }]);
+    });
+
     it('counts a month-only match in its month in a day histogram', () => {
       const result = histogram(docs('2022-06', '2022-06', '2022-06-21', '2021'), {}, 'day');
       expect(counts(result.buckets)).toStrictEqual(['21 June 2022: 1']);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EventStore } from '../../../lib/event-store';
 import { EventInput } from '../../../lib/event-schema';
 import { SearchIndexer } from '../../../lib/search/indexer';
+import { SEGMENT_FORMAT } from '../../../lib/search/segment-codec';
 import { ShardStore } from '../../../lib/search/shard-store';
 import { SearchService } from '../../../lib/search/search-service';
 import { SearchQuery } from '../../../lib/search/search-schema';
@@ -233,6 +234,21 @@ describe('SearchIndexer', () => {
       await reindexTimeline(events, new SearchIndexer(shards), timeline);
       expect(await shards.outdatedTimelines()).not.toContain(timeline);
       expect((await search(timeline, { q: 'format' })).total).toBe(1);
+    });
+
+    it('names as outdated an index whose segments are stored as JSON, from before the binary segment format', async () => {
+      const timeline = uniqueTimeline('json-segments');
+      await events.putMany(timeline, [input('a', '1999', 'segments of JSON')]);
+      const indexer = new SearchIndexer(shards);
+      const { reindexTimeline } = await import('../../../lib/search/reindex');
+      await reindexTimeline(events, indexer, timeline);
+      const { format, ...unversioned } = (await shards.getManifest(timeline, true))!;
+      expect(format).toBe(SEGMENT_FORMAT);
+      await client.send(new PutItemCommand({ TableName: config.INDEX_TABLE_NAME, Item: marshall({ pk: 'MANIFEST', sk: timeline, ...unversioned }, { removeUndefinedValues: true }) }));
+      expect(await shards.outdatedTimelines()).toContain(timeline);
+      await reindexTimeline(events, indexer, timeline);
+      expect(await shards.outdatedTimelines()).not.toContain(timeline);
+      expect((await search(timeline, { q: 'json' })).total).toBe(1);
     });
   });
 });

@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { layered, MINISEARCH_OPTIONS, parseShard, serializeShard, ShardReader, ShardWriter } from '../../../lib/search/shard';
+import { parseShard, serializeShard } from '../../../lib/search/segment-codec';
+import { layered, MINISEARCH_OPTIONS, ShardReader, ShardWriter, type ShardData } from '../../../lib/search/shard';
 import { syntheticDocs } from '../../helpers/corpus';
 
 const docs = syntheticDocs(300, 3);
@@ -15,10 +16,8 @@ describe('ShardWriter', () => {
   it('survives a round trip through stored bytes unchanged', () => {
     const data = writerOf().toData();
     const again = ShardWriter.from(parseShard(serializeShard(data))).toData();
-    expect(again.docs).toEqual(data.docs);
-    expect(again.lengths).toEqual(data.lengths);
-    const byTerm = (d: typeof data) => Object.fromEntries(d.terms.map((term, i) => [term, d.postings[i]]));
-    expect(byTerm(again)).toEqual(byTerm(data));
+    const plain = (d: ShardData) => ({ ...d, text: d.docs.map((_, i) => d.text(i)), postings: [...d.postings], offsets: [...d.offsets] });
+    expect(plain(again)).toEqual(plain(data));
   });
 
   it('replaces and removes documents, leaving no posting behind', () => {
@@ -40,7 +39,7 @@ describe('ShardReader', () => {
 
   it('holds the postings and field lengths MiniSearch computes for the same documents', () => {
     const shortIds = new Map(Object.entries(reference.documentIds).map(([short, id]) => [String(id), Number(short)]));
-    const ours = new Map([...reader.docs].map(([short, doc]) => [short, doc.id]));
+    const ours = new Map([...reader.docList.entries()].map(([short, doc]) => [short, doc.id]));
     for (const [term, byField] of reference.index) {
       const postings = reader.postings(term);
       expect(postings, term).toBeDefined();
@@ -50,6 +49,20 @@ describe('ShardReader', () => {
       }
     }
     reader.avgFieldLength.forEach((average, field) => expect(average).toBeCloseTo(reference.averageFieldLength[field]!, 9));
+  });
+
+  it('decodes a document\'s text only when asked for it, once', () => {
+    const data = writerOf(docs.slice(0, 20)).toData();
+    const asked: number[] = [];
+    const lazy = ShardReader.fromData({ ...data, text: (shortId) => (asked.push(shortId), data.text(shortId)) });
+    lazy.postings('shell');
+    lazy.inRange('0', '~').docs();
+    lazy.facetDocs('tags', docs[0]!.tags[0]!);
+    expect(lazy.avgFieldLength).toHaveLength(5);
+    expect(asked).toEqual([]);
+    expect(lazy.storedDoc(3)).toEqual(docs[3]);
+    expect(lazy.storedDoc(3)).toEqual(docs[3]);
+    expect(asked).toEqual([3]);
   });
 
   it('finds terms by prefix and by edit distance', () => {
@@ -122,11 +135,11 @@ describe('segments', () => {
   it('hide from the older segment what a newer one replaced or removed', () => {
     const { baseData, delta } = segments();
     const [old, latest] = layered([ShardReader.fromData(baseData), ShardReader.fromData(delta)]);
-    const hiddenIds = [...old!.hidden].map((shortId) => old!.docs.get(shortId)!.id).sort();
+    const hiddenIds = [...old!.hidden].map((shortId) => old!.docList[shortId]!.id).sort();
     expect(hiddenIds).toEqual([base[0]!.id, base[1]!.id].sort());
     expect(latest!.hidden.size).toBe(0);
     expect(old!.postings('zeppelin')).toBeUndefined();
-    expect([...latest!.postings('zeppelin')!.get(0)!.keys()].map((shortId) => latest!.docs.get(shortId)!.id)).toEqual([renamed.id]);
+    expect([...latest!.postings('zeppelin')!.get(0)!.keys()].map((shortId) => latest!.docList[shortId]!.id)).toEqual([renamed.id]);
   });
 
   it('keep a removed id that came back in the delta that brings it back', () => {
