@@ -119,20 +119,7 @@ export class ShardStore {
 
   /** Deletes a timeline's whole index: every segment chunk, then the manifest that names them. */
   async dropIndex(timeline: string): Promise<void> {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': CHUNK_PREFIX }),
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      await this.batchWrite((out.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of this.chunkPages(timeline, CHUNK_PREFIX, 'pk, sk')) await this.batchWrite(page.map((Key) => ({ DeleteRequest: { Key } })));
     await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk: MANIFEST_PK, sk: timeline }) }));
   }
 
@@ -186,22 +173,30 @@ export class ShardStore {
   /** The compressed bytes of one segment. */
   async readSegment(timeline: string, segment: Segment): Promise<Buffer> {
     const parts: Buffer[] = [];
+    for await (const page of this.chunkPages(timeline, chunkPrefix(segment.id))) {
+      // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
+      for (const { data } of page) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
+    }
+    if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** Pages of a timeline's chunk items whose sort key starts with the prefix, in key order. */
+  private async *chunkPages(timeline: string, prefix: string, projection?: string): AsyncGenerator<Record<string, AttributeValue>[]> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': chunkPrefix(segment.id) }),
+          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':prefix': prefix }),
+          ...(projection && { ProjectionExpression: projection }),
           ExclusiveStartKey: startKey,
         }),
       );
-      // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
-      for (const { data } of out.Items ?? []) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
+      yield out.Items ?? [];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /** Writes a new segment's chunks under a fresh id; they are invisible until a manifest names the segment. */
