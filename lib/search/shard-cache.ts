@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { parseShard } from './segment-codec';
 import { layered, ShardReader } from './shard';
 import type { Segment, ShardMeta, ShardStore } from './shard-store';
@@ -6,6 +7,11 @@ import type { Segment, ShardMeta, ShardStore } from './shard-store';
 export interface ShardCacheOptions {
   /** Budget in compressed bytes; the heap holds roughly 15 times that. @default 32 MiB (about 500 MiB of heap) */
   readonly maxCompressedBytes?: number;
+  /**
+   * Segment reads in flight at once. A whole-timeline search of a million events reads about 2,000
+   * segments: started all at once they queue on the SDK's 50 sockets and the last ones time out. @default 16
+   */
+  readonly maxConcurrentReads?: number;
 }
 
 /**
@@ -18,6 +24,7 @@ export class ShardCache {
   private readonly views = new Map<string, { version: number; readers: ShardReader[] }>();
   private readonly loading = new Map<string, Promise<ShardReader>>();
   private readonly maxBytes: number;
+  private readonly reads: LimitFunction;
   private bytes = 0;
 
   constructor(
@@ -25,9 +32,10 @@ export class ShardCache {
     options: ShardCacheOptions = {},
   ) {
     this.maxBytes = options.maxCompressedBytes ?? 32 * 1024 * 1024;
+    this.reads = pLimit(options.maxConcurrentReads ?? 16);
   }
 
-  /** The segment readers of these shards, loading (in parallel) only the segments not in memory. */
+  /** The segment readers of these shards, loading (a few at a time) only the segments not in memory. */
   async readers(timeline: string, shards: ShardMeta[]): Promise<ShardReader[]> {
     return (await Promise.all(shards.map((shard) => this.view(timeline, shard)))).flat();
   }
@@ -77,7 +85,7 @@ export class ShardCache {
   }
 
   private async load(timeline: string, segment: Segment, key: string, shardKey: string): Promise<ShardReader> {
-    const bytes = await this.store.readSegment(timeline, segment);
+    const bytes = await this.reads(() => this.store.readSegment(timeline, segment));
     const reader = ShardReader.fromData(parseShard(bytes));
     this.segments.set(key, { reader, bytes: bytes.length, shardKey });
     this.bytes += bytes.length;
