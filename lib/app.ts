@@ -35,7 +35,10 @@ export function createApp(options: AppOptions = {}) {
   const apiKeys = options.apiKeys ?? apiKeysFromConfig(config);
   const store = new EventStore(client, config.TABLE_NAME);
   const shards = new ShardStore(client, config.INDEX_TABLE_NAME);
-  const search = new SearchService(shards, undefined, { manifestTtlMs: config.SEARCH_MANIFEST_TTL_MS });
+  const search = new SearchService(shards, undefined, {
+    manifestTtlMs: config.SEARCH_MANIFEST_TTL_MS,
+    maxCompressedBytes: config.SEARCH_CACHE_MB * 1024 * 1024,
+  });
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),

@@ -32,6 +32,8 @@ export const ConfigSchema = z
     CORS_ORIGINS: commaList.transform((origins) => (origins.length ? origins : ['*'])),
     /** How long a warm instance reuses a timeline's index manifest before reading it again. */
     SEARCH_MANIFEST_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    /** Compressed index a warm instance keeps loaded, in MiB; the heap holds several times that, so raise it with the function's memory. */
+    SEARCH_CACHE_MB: z.coerce.number().int().min(1).max(10_240).default(32),
     LOG_LEVEL: LogLevel,
   })
   .transform(({ INDEX_TABLE_NAME, ...config }) => ({ ...config, INDEX_TABLE_NAME: INDEX_TABLE_NAME ?? `${config.TABLE_NAME}-index` }));

@@ -12,6 +12,7 @@ describe('config', () => {
         API_KEYS: [],
         CORS_ORIGINS: ['*'],
         SEARCH_MANIFEST_TTL_MS: 1000,
+        SEARCH_CACHE_MB: 32,
         LOG_LEVEL: 'info',
       });
     });
@@ -34,6 +35,7 @@ describe('config', () => {
           API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
           CORS_ORIGINS: 'https://example.org',
           SEARCH_MANIFEST_TTL_MS: '250',
+          SEARCH_CACHE_MB: '256',
           LOG_LEVEL: 'debug',
         }),
       ).toStrictEqual({
@@ -46,6 +48,7 @@ describe('config', () => {
         API_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
         CORS_ORIGINS: ['https://example.org'],
         SEARCH_MANIFEST_TTL_MS: 250,
+        SEARCH_CACHE_MB: 256,
         LOG_LEVEL: 'debug',
       });
     });
