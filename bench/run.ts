@@ -231,7 +231,8 @@ async function main(): Promise<void> {
 
         // Where the time goes: the service without HTTP, the manifest read alone, the engine alone.
         const store = new ShardStore(client, config.INDEX_TABLE_NAME);
-        const service = new SearchService(store);
+        // The app's cache budget, or a 1M run would time index reloads instead of searches.
+        const service = new SearchService(store, undefined, { maxCompressedBytes: config.SEARCH_CACHE_MB * 1024 * 1024 });
         const parsedQueries = new Map(queries.map((query) => [query, SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) })]));
         figures.service = engineFigures(await timeCases(queries, rounds.ours, (query) => service.search(TIMELINE, parsedQueries.get(query)!)));
         const manifestTimings = await timeCases([TIMELINE], 200, () => store.getManifest(TIMELINE));
