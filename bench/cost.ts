@@ -1,4 +1,5 @@
 import type { App } from '../lib/app';
+import { STREAM_BATCH_SIZE } from '../lib/search/indexer';
 import type { BenchEvent } from './generator';
 import { BENCH_API_KEY, type IndexerProcess } from './ingest';
 import { summarize, type Summary } from './latency';
@@ -73,8 +74,8 @@ const DEPLOYMENT = {
   /** Errors and throttles of the reader, writer and indexer functions, iterator age, dead letters. */
   alarms: 8,
   secrets: 1,
-  /** Lambda stream batch size in AWS (cdk indexerBatchSize), the same 1,000 the local poller hands over. */
-  indexerBatchSize: 1000,
+  /** Lambda stream batch size in AWS (cdk indexerBatchSize), the same the local poller uses. */
+  indexerBatchSize: STREAM_BATCH_SIZE,
   /** Share of searches that meet a cold Lambda (an assumption: about one an hour at 1M a month is 0.07%; 1% is pessimistic). */
   coldShare: 0.01,
 } as const;

@@ -4,7 +4,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { loadConfig } from '../lib/config';
 import { createDynamoClient, createStreamsClient } from '../lib/dynamo-client';
-import { isEventRecord, SearchIndexer } from '../lib/search/indexer';
+import { isEventRecord, SearchIndexer, STREAM_BATCH_SIZE } from '../lib/search/indexer';
 import { ShardStore } from '../lib/search/shard-store';
 import { StreamPoller } from '../lib/search/stream-poller';
 import { DynamoMeter } from './meter';
@@ -34,7 +34,7 @@ const poller = new StreamPoller({
   client: createStreamsClient(config),
   tableName: config.TABLE_NAME,
   // Same settings as startLocalIndexer.
-  batchSize: 1000,
+  batchSize: STREAM_BATCH_SIZE,
   idleDelayMs: 50,
   filter: isEventRecord,
   handler: async (event: DynamoDBStreamEvent) => {

@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { LogLevel } from '../lib/config';
+import { STREAM_BATCH_SIZE } from '../lib/search/indexer';
 
 /** A boolean from `cdk.json` (a JSON boolean) or from `-c key=true` (always a string). */
 const Flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
@@ -47,7 +48,7 @@ export const Settings = z.object({
   /** Time one batch may take; Lambda's ceiling is 900 s. */
   indexerTimeoutSeconds: Whole(1, 900).default(60),
   /** Stream records handed to one indexer invocation. */
-  indexerBatchSize: Whole(1, 10000).default(1000),
+  indexerBatchSize: Whole(1, 10000).default(STREAM_BATCH_SIZE),
   /** Retries of a failing batch (halved each time) before its records go to the dead-letter queue. */
   indexerRetryAttempts: Whole(0, 10000).default(5),
   /** Steady-state requests per second the stage accepts before answering 429. */

@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { createStreamsClient } from './dynamo-client';
 import { createStreamHandler } from './search/stream-handler';
 import { StreamPoller } from './search/stream-poller';
-import { isEventRecord, type IndexerOptions } from './search/indexer';
+import { isEventRecord, STREAM_BATCH_SIZE, type IndexerOptions } from './search/indexer';
 
 /** Options of the local stand-in for the Lambda event source mapping. */
 export interface LocalIndexerOptions extends IndexerOptions {
@@ -20,7 +20,7 @@ export function startLocalIndexer(config: Config, options: LocalIndexerOptions =
     client: createStreamsClient(config),
     tableName: config.TABLE_NAME,
     handler: createStreamHandler(config, options),
-    batchSize: 1000,
+    batchSize: STREAM_BATCH_SIZE,
     idleDelayMs: 50,
     filter: (record) => isEventRecord(record) && (options.only?.(record) ?? true),
   });

@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../../lib/config';
 import { EVENT_PREFIX } from '../../lib/event-keys';
+import { STREAM_BATCH_SIZE } from '../../lib/search/indexer';
 import { BundledFunction } from './bundled-function';
 
 /** Options of {@link StreamIndexer}. */
@@ -23,11 +24,12 @@ export interface StreamIndexerProps {
    */
   readonly entry?: string;
   /**
-   * Stream records per invocation. Each invocation writes a segment for every shard it touches and
-   * commits the manifest, so small batches multiply segments and merges on a bulk import; the local
-   * poller uses the same 1,000, and Lambda cuts a batch at 6 MB of payload whatever the size.
+   * Most stream records per invocation. Each invocation writes a segment for every shard it touches and
+   * commits it, so small batches multiply segments and merges on a bulk import; a stream that has caught
+   * up sends smaller batches at once. The local poller uses the same size, and Lambda cuts a batch at
+   * 6 MB of payload whatever the size.
    *
-   * @default 1000
+   * @default 5000
    */
   readonly batchSize?: number;
   /**
@@ -76,7 +78,7 @@ export interface StreamIndexerProps {
 
 const DEFAULTS = {
   entry: 'functions/indexer.ts',
-  batchSize: 1000,
+  batchSize: STREAM_BATCH_SIZE,
   retryAttempts: 5,
   maxRecordAge: Duration.hours(6),
   memorySize: 512,

@@ -21,7 +21,10 @@ export interface StreamPollerOptions {
   readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
   /** Where shards open at start() begin; shards found later always begin at TRIM_HORIZON. @default 'TRIM_HORIZON' */
   readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
-  /** Most records per handler call (1-1000). @default 100 */
+  /**
+   * Most records per handler call (1-10,000, as Lambda allows). A shard that is behind fills a batch from
+   * several GetRecords pages; one that has caught up hands over what the last page held. @default 100
+   */
   readonly batchSize?: number;
   /** Pause after a shard returned nothing. @default 100 ms */
   readonly idleDelayMs?: number;
@@ -48,8 +51,10 @@ const DEFAULTS = {
 } as const satisfies Partial<StreamPollerOptions>;
 
 const MAX_BACKOFF_MS = 10_000;
+// Lambda's limit for a DynamoDB event source mapping.
+const MAX_BATCH_SIZE = 10_000;
 // The Streams API refuses a larger GetRecords Limit.
-const MAX_BATCH_SIZE = 1_000;
+const MAX_PAGE_SIZE = 1_000;
 
 type Resolved = Required<Pick<StreamPollerOptions, keyof typeof DEFAULTS>> & StreamPollerOptions;
 
@@ -256,26 +261,41 @@ export class StreamPoller {
     this.startReadyShards();
   }
 
-  /** Reads and delivers one page; true when the shard had nothing new. */
+  /** Reads and delivers one batch; true when the shard had nothing new. */
   private async pollOnce(shard: ShardState): Promise<boolean> {
-    const started = this.tick();
     shard.iterator ??= await this.iteratorFor(shard);
-    const request = new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize });
-    const page: GetRecordsOutput = shard.iterator ? await this.options.client.send(request, this.http) : {};
-    const records = page.Records ?? [];
+    const { records, iterator, caughtUpSince } = await this.readBatch(shard.iterator);
     if (records.length > 0) {
       const events = records.map((record) => toLambdaRecord(record, shard.streamArn));
       if (!(await this.deliver(events.filter((event) => this.options.filter?.(event) ?? true)))) return false;
       shard.checkpoint = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.checkpoint;
     }
-    // DynamoDB Local fills a page up to the Limit when it can, so a short page reached the end of the shard; counting
-    // short pages, not only empty ones, keeps drain() from chasing a table that other writers never let go quiet.
-    if (records.length < this.options.batchSize) shard.caughtUpAt = started;
-    shard.iterator = page.NextShardIterator;
+    if (caughtUpSince !== undefined) shard.caughtUpAt = caughtUpSince;
+    shard.iterator = iterator;
     // No next iterator means the shard is closed and read to its end.
     if (!shard.iterator) shard.status = 'done';
     this.progress.wakeAll();
     return records.length === 0;
+  }
+
+  /**
+   * Reads pages until the batch is full or a page comes back short. DynamoDB Local fills a page up to the Limit when
+   * it can, so a short page reached the end of the shard: `caughtUpSince` is the clock reading before it was asked
+   * for. Counting short pages, not only empty ones, keeps drain() from chasing a table other writers never let go quiet.
+   */
+  private async readBatch(from: string | undefined): Promise<{ records: _Record[]; iterator?: string; caughtUpSince?: number }> {
+    const records: _Record[] = [];
+    let iterator = from;
+    while (iterator) {
+      const started = this.tick();
+      const limit = Math.min(MAX_PAGE_SIZE, this.options.batchSize - records.length);
+      const page: GetRecordsOutput = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), this.http);
+      records.push(...(page.Records ?? []));
+      iterator = page.NextShardIterator;
+      if ((page.Records?.length ?? 0) < limit) return { records, iterator, caughtUpSince: started };
+      if (records.length >= this.options.batchSize) return { records, iterator };
+    }
+    return { records, iterator, caughtUpSince: this.tick() };
   }
 
   private async iteratorFor(shard: ShardState): Promise<string | undefined> {

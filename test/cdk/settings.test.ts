@@ -14,7 +14,7 @@ describe('Settings', () => {
         allowedOrigins: ['*'],
         apiMemoryMb: 1024,
         indexerMemoryMb: 512,
-        indexerBatchSize: 1000,
+        indexerBatchSize: 5000,
         destroyOnRemoval: false,
         web: false,
       });

@@ -2,13 +2,15 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { EventStore } from '../../../lib/event-store';
-import { EventInput } from '../../../lib/event-schema';
+import { EventInput, spanKeys } from '../../../lib/event-schema';
 import { SearchIndexer } from '../../../lib/search/indexer';
 import { SEGMENT_FORMAT } from '../../../lib/search/segment-codec';
 import { ShardStore } from '../../../lib/search/shard-store';
 import { SearchService } from '../../../lib/search/search-service';
+import { toIndexedDoc, type IndexedDoc } from '../../../lib/search/shard';
 import { SearchQuery } from '../../../lib/search/search-schema';
 import { verifyTimeline } from '../../../lib/search/verify';
+import { CountingStore } from '../../helpers/counting-store';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 import { rawEvent, streamEvent, streamRecord } from '../../helpers/stream-records';
 
@@ -19,6 +21,11 @@ const shards = new ShardStore(client, config.INDEX_TABLE_NAME);
 
 const input = (id: string, date: string, title: string, text = '') => EventInput.parse({ id, date, title, text });
 const search = (timeline: string, query: Record<string, string>) => new SearchService(shards).search(timeline, SearchQuery.parse(query));
+
+function indexedDoc(id: string, date: string, title: string, rev: number): IndexedDoc {
+  const event = input(id, date, title);
+  return toIndexedDoc({ ...event, id }, { ...spanKeys(event.date), rev });
+}
 
 async function writeAndRecord(timeline: string, inputs: EventInput[]) {
   await events.putMany(timeline, inputs);
@@ -86,6 +93,21 @@ describe('SearchIndexer', () => {
   });
 
   describe('apply', () => {
+    it('loads and writes at most 16 shards at a time, however many shards a batch touches', async () => {
+      const store = new CountingStore(client, config.INDEX_TABLE_NAME);
+      const timeline = uniqueTimeline('wide');
+      const docs = Array.from({ length: 100 }, (_, i) => indexedDoc(`e${i}`, `${1900 + i}`, `Event ${i}`, 1));
+      const manifest = await new SearchIndexer(store, { maxShardDocs: 4 }).rebuild(timeline, docs);
+      expect(Object.keys(manifest.shards).length).toBeGreaterThan(30);
+
+      const renamed = docs.map((doc, i) => ({ kind: 'upsert' as const, doc: indexedDoc(doc.id, `${1900 + i}`, `Renamed ${i}`, 2) }));
+      await new SearchIndexer(store, { maxShardDocs: 4 }).apply(timeline, renamed);
+
+      expect(store.mostInFlight).toBe(16);
+      expect((await search(timeline, { q: 'renamed', limit: '100' })).total).toBe(100);
+      expect((await search(timeline, { q: 'event', limit: '100' })).total).toBe(0);
+    });
+
     it('loses no update when two indexers write the same shard at once', async () => {
       const timeline = uniqueTimeline('race');
       const [a, b] = [new SearchIndexer(shards), new SearchIndexer(shards)];

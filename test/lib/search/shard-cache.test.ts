@@ -3,28 +3,11 @@ import { EventInput, spanKeys } from '../../../lib/event-schema';
 import { SearchIndexer } from '../../../lib/search/indexer';
 import { toIndexedDoc } from '../../../lib/search/shard';
 import { ShardCache } from '../../../lib/search/shard-cache';
-import { ShardStore, type Segment } from '../../../lib/search/shard-store';
+import { CountingStore } from '../../helpers/counting-store';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 
 const client = testClient();
 afterAll(() => client.destroy());
-
-/** The real store, counting how many segment reads are in flight at once. */
-class CountingStore extends ShardStore {
-  inFlight = 0;
-  mostInFlight = 0;
-  reads = 0;
-
-  override async readSegment(timeline: string, segment: Segment): Promise<Buffer> {
-    this.reads += 1;
-    this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
-    try {
-      return await super.readSegment(timeline, segment);
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-}
 
 describe('ShardCache', () => {
   it('reads a many-shard index a few segments at a time and hands back every shard in order', async () => {

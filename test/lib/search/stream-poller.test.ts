@@ -1,9 +1,10 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { inParallel, retryUnprocessed } from '../../../lib/dynamo-batch';
 import { StreamPoller, type StreamPollerOptions } from '../../../lib/search/stream-poller';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 
@@ -86,6 +87,39 @@ describe('StreamPoller', () => {
       await Promise.all([first.drain(), latest.drain()]);
       expect(fromStart.sortKeys().flat()).toEqual(['EV#before', 'EV#after']);
       expect(fromNow.sortKeys()).toEqual([['EV#after']]);
+    });
+  });
+
+  describe('batches', () => {
+    it('fills a batch from several pages while the shard is behind, as Lambda does up to its batch size', async () => {
+      const pk = ownPk();
+      const gate = latch();
+      const seen = recorder(pk, async (records) => {
+        if (sortKey(records[0]) === 'EV#0') await gate.hold();
+      });
+      const poller = await startPoller({ handler: seen.handler, filter: eventsOf(pk), batchSize: 10_000 });
+      await put(pk, 'EV#0');
+      await gate.reached;
+      const written = Array.from({ length: 2_400 }, (_, n) => `EV#${n + 1}`);
+      await putMany(pk, written);
+      gate.release();
+      await poller.drain();
+      const [first, behind, ...rest] = seen.batches;
+      expect(first?.map(sortKey)).toEqual(['EV#0']);
+      // Three GetRecords pages at most 1,000 long went to one handler call.
+      expect(behind?.length).toBe(written.length);
+      expect(new Set(behind?.map(sortKey))).toEqual(new Set(written));
+      const sequence = behind!.map((record) => BigInt(record.dynamodb?.SequenceNumber ?? 0));
+      expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : 1)));
+      expect(rest).toEqual([]);
+    });
+
+    it('accepts batch sizes from 1 to 10,000', () => {
+      const options = { client: streams, tableName: TABLE_NAME, handler: async () => undefined };
+      expect(() => new StreamPoller({ ...options, batchSize: 10_000 })).not.toThrow();
+      for (const batchSize of [0, 10_001, 1.5]) {
+        expect(() => new StreamPoller({ ...options, batchSize })).toThrow(`batchSize must be an integer from 1 to 10000, got ${batchSize}`);
+      }
     });
   });
 
@@ -302,6 +336,17 @@ function itemKey(pk: string, sk: string): Record<string, AttributeValue> {
 
 async function put(pk: string, sk: string, attributes: Record<string, AttributeValue> = {}): Promise<void> {
   await dynamo.send(new PutItemCommand({ TableName: TABLE_NAME, Item: { ...itemKey(pk, sk), ...attributes } }));
+}
+
+async function putMany(pk: string, sortKeys: string[]): Promise<void> {
+  const requests: WriteRequest[] = sortKeys.map((sk) => ({ PutRequest: { Item: itemKey(pk, sk) } }));
+  const batches = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) => requests.slice(i * 25, i * 25 + 25));
+  await inParallel(batches, 8, (batch) =>
+    retryUnprocessed(batch, async (pending) => {
+      const out = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [TABLE_NAME]: pending } }));
+      return out.UnprocessedItems?.[TABLE_NAME] ?? [];
+    }),
+  );
 }
 
 function sortKey(record: DynamoDBRecord): string {
