@@ -22,7 +22,9 @@ type SearchCursor = z.infer<typeof SearchCursor>;
 export interface SearchServiceOptions extends ShardCacheOptions {
   /**
    * A manifest read costs a DynamoDB round trip (a few ms) on every search; within this window a
-   * warm instance answers from memory alone. New events show up at most this much later.
+   * warm instance answers from memory alone. New events show up at most this much later. In the
+   * second half of the window a search still answers from memory and starts the next read, so under
+   * steady traffic no search waits for one.
    * @default 1000 ms
    */
   readonly manifestTtlMs?: number;
@@ -32,6 +34,7 @@ export interface SearchServiceOptions extends ShardCacheOptions {
 export class SearchService {
   private readonly cache: ShardCache;
   private readonly manifests = new Map<string, { manifest: Manifest | undefined; readAt: number }>();
+  private readonly rereads = new Map<string, Promise<Manifest | undefined>>();
   private readonly manifestTtlMs: number;
 
   constructor(
@@ -92,9 +95,34 @@ export class SearchService {
 
   private async manifest(timeline: string, fresh: boolean): Promise<Manifest | undefined> {
     const cached = this.manifests.get(timeline);
-    if (!fresh && cached && performance.now() - cached.readAt < this.manifestTtlMs) return cached.manifest;
+    const age = cached ? performance.now() - cached.readAt : Number.POSITIVE_INFINITY;
+    // With no TTL a search must see every commit before it began, so it cannot share a read begun earlier.
+    if (fresh || this.manifestTtlMs === 0) return this.readManifest(timeline);
+    if (age >= this.manifestTtlMs) return this.reread(timeline);
+    if (age >= this.manifestTtlMs / 2) {
+      // A failed read in the background is not this search's failure: the search past the TTL reads again and reports it.
+      this.reread(timeline).catch(() => undefined);
+    }
+    return cached!.manifest;
+  }
+
+  /** One read at a time per timeline: searches that need a newer manifest share the one under way. */
+  private reread(timeline: string): Promise<Manifest | undefined> {
+    let pending = this.rereads.get(timeline);
+    if (!pending) {
+      pending = this.readManifest(timeline).finally(() => this.rereads.delete(timeline));
+      this.rereads.set(timeline, pending);
+    }
+    return pending;
+  }
+
+  private async readManifest(timeline: string): Promise<Manifest | undefined> {
+    // Its age counts from the request: it may hold nothing committed after that.
+    const readAt = performance.now();
     const manifest = await this.store.getManifest(timeline);
-    this.manifests.set(timeline, { manifest, readAt: performance.now() });
+    // A slower read begun earlier must not replace a newer copy.
+    if ((this.manifests.get(timeline)?.readAt ?? -1) > readAt) return manifest;
+    this.manifests.set(timeline, { manifest, readAt });
     this.cache.retain(timeline, Object.values(manifest?.shards ?? {}));
     return manifest;
   }
