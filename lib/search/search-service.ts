@@ -34,7 +34,7 @@ export interface SearchServiceOptions extends ShardCacheOptions {
 export class SearchService {
   private readonly cache: ShardCache;
   private readonly manifests = new Map<string, { manifest: Manifest | undefined; readAt: number }>();
-  private readonly rereads = new Map<string, Promise<Manifest | undefined>>();
+  private readonly rereads = new Map<string, { read: Promise<Manifest | undefined>; startedAt: number }>();
   private readonly manifestTtlMs: number;
 
   constructor(
@@ -106,14 +106,17 @@ export class SearchService {
     return cached!.manifest;
   }
 
-  /** One read at a time per timeline: searches that need a newer manifest share the one under way. */
+  /**
+   * One read at a time per timeline: searches that need a newer manifest share the one under way, unless it began
+   * a TTL ago or more (a Lambda frozen between invocations resumes reads it began before the freeze).
+   */
   private reread(timeline: string): Promise<Manifest | undefined> {
-    let pending = this.rereads.get(timeline);
-    if (!pending) {
-      pending = this.readManifest(timeline).finally(() => this.rereads.delete(timeline));
-      this.rereads.set(timeline, pending);
-    }
-    return pending;
+    const pending = this.rereads.get(timeline);
+    if (pending && performance.now() - pending.startedAt < this.manifestTtlMs) return pending.read;
+    const started = { read: this.readManifest(timeline), startedAt: performance.now() };
+    this.rereads.set(timeline, started);
+    void started.read.finally(() => this.rereads.get(timeline) === started && this.rereads.delete(timeline)).catch(() => undefined);
+    return started.read;
   }
 
   private async readManifest(timeline: string): Promise<Manifest | undefined> {

@@ -16,22 +16,27 @@ afterEach(() => vi.useRealTimers());
 class GatedStore extends ShardStore {
   reads = 0;
   lastRead: Promise<unknown> = Promise.resolve();
-  private gate?: { opened: Promise<void>; open: () => void };
+  private gate?: Promise<void>;
 
-  hold(): void {
+  /** Holds back the answers of reads begun from now on; the returned function lets them through. */
+  hold(): () => void {
     let open = () => {};
-    const opened = new Promise<void>((resolve) => (open = resolve));
-    this.gate = { opened, open };
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    this.gate = gate;
+    return () => {
+      open();
+      if (this.gate === gate) this.gate = undefined;
+    };
   }
 
-  release(): void {
-    this.gate?.open();
+  /** Reads begun from now on answer at once; those held stay held. */
+  stopHolding(): void {
     this.gate = undefined;
   }
 
   override async getManifest(timeline: string, consistent?: boolean): Promise<Manifest | undefined> {
     this.reads += 1;
-    const gate = this.gate?.opened;
+    const gate = this.gate;
     const read = super.getManifest(timeline, consistent).then(async (manifest) => {
       await gate;
       return manifest;
@@ -65,10 +70,10 @@ describe('SearchService', () => {
 
       // Past half the TTL: the copy answers at once, however long the read it starts takes.
       vi.advanceTimersByTime(200);
-      store.hold();
+      let release = store.hold();
       expect(await total('balloon')).toBe(0);
       expect(store.reads).toBe(2);
-      store.release();
+      release();
       await store.lastRead;
       // The service takes the read's answer a few microtasks later.
       await new Promise((wake) => setTimeout(wake, 0));
@@ -77,14 +82,36 @@ describe('SearchService', () => {
 
       // Past the TTL the copy is too old to answer: the search waits for the read.
       vi.advanceTimersByTime(1500);
-      store.hold();
+      release = store.hold();
       let answered = false;
       const waiting = total('balloon').then((n) => ((answered = true), n));
       await new Promise((wake) => setTimeout(wake, 100));
       expect(answered).toBe(false);
-      store.release();
+      release();
       expect(await waiting).toBe(1);
       expect(store.reads).toBe(3);
+    });
+
+    it('does not share a read begun a TTL ago or more, as a Lambda frozen between invocations resumes one', async () => {
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const timeline = uniqueTimeline('frozen');
+      const indexer = new SearchIndexer(new ShardStore(client, INDEX_TABLE_NAME));
+      const store = new GatedStore(client, INDEX_TABLE_NAME);
+      const service = new SearchService(store, undefined, { manifestTtlMs: 1000 });
+      const total = async (q: string) => (await service.search(timeline, SearchQuery.parse({ q }))).total;
+      await indexer.apply(timeline, [upsert('a', 'airship')]);
+      expect(await total('airship')).toBe(1);
+
+      vi.advanceTimersByTime(600);
+      const releaseFrozen = store.hold();
+      expect(await total('balloon')).toBe(0);
+      store.stopHolding();
+      await indexer.apply(timeline, [upsert('b', 'balloon')]);
+
+      vi.advanceTimersByTime(1500);
+      expect(await total('balloon')).toBe(1);
+      expect(store.reads).toBe(3);
+      releaseFrozen();
     });
   });
 });
