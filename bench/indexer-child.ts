@@ -35,6 +35,7 @@ const poller = new StreamPoller({
   tableName: config.TABLE_NAME,
   // Same settings as startLocalIndexer.
   batchSize: STREAM_BATCH_SIZE,
+  startingPosition: process.env.INDEXER_STARTING_POSITION === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
   idleDelayMs: 50,
   filter: isEventRecord,
   handler: async (event: DynamoDBStreamEvent) => {

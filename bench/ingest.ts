@@ -136,7 +136,7 @@ export class IndexerProcess {
   }
 
   /** Starts the indexer against a table and resolves once it polls the stream. */
-  static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string }): Promise<IndexerProcess> {
+  static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string; INDEXER_STARTING_POSITION?: 'LATEST' }): Promise<IndexerProcess> {
     const child = fork(fileURLToPath(new URL('./indexer-child.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
       env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
