@@ -8,6 +8,8 @@ export interface ScanAnswer {
   total: number;
   pages: number;
   itemsScanned: number;
+  /** False when the time budget ran out first: the time taken is then a lower bound. */
+  complete: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function scanSearch(
   timeline: string,
   query: BenchQuery,
   { fromKey, toKey }: KeyBounds,
-  { maxPages = Infinity }: { maxPages?: number } = {},
+  { maxPages = Infinity, maxMs = Infinity }: { maxPages?: number; maxMs?: number } = {},
 ): Promise<ScanAnswer> {
   const needles = query.phrase ? [query.words.join(' ')] : query.words;
   const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk', '#start': 'startKey', '#end': 'endKey', '#title': 'title', '#text': 'text' };
@@ -47,6 +49,7 @@ export async function scanSearch(
   let pages = 0;
   let itemsScanned = 0;
   let startKey: Record<string, AttributeValue> | undefined;
+  const started = performance.now();
   do {
     const out = await client.send(
       new ScanCommand({
@@ -61,6 +64,6 @@ export async function scanSearch(
     itemsScanned += out.ScannedCount ?? 0;
     pages += 1;
     startKey = out.LastEvaluatedKey;
-  } while (startKey && pages < maxPages);
-  return { total, pages, itemsScanned };
+  } while (startKey && pages < maxPages && performance.now() - started < maxMs);
+  return { total, pages, itemsScanned, complete: !startKey };
 }
