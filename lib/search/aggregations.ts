@@ -93,9 +93,14 @@ export function histogram(groups: readonly MatchedDocs[], range: { fromKey?: str
   for (const { docs, ids } of groups) {
     const column = columnsOf(docs).buckets(chosen);
     const counts = new Int32Array(column.keys.length);
-    for (let i = 0; i < ids.length; i += 1) counts[column.slots[ids[i]!]!] += 1;
-    counts.forEach((n, slot) => {
-      if (!n) return;
+    // The slots met, so a narrow query reads back its few buckets, not every period of the shard.
+    const met: number[] = [];
+    for (let i = 0; i < ids.length; i += 1) {
+      const slot = column.slots[ids[i]!]!;
+      if (counts[slot]++ === 0) met.push(slot);
+    }
+    for (const slot of met) {
+      const n = counts[slot]!;
       const key = column.keys[slot]!;
       const doc = docs[column.examples[slot]!]!;
       const fits = fitsInterval(doc.precision, chosen);
@@ -109,7 +114,7 @@ export function histogram(groups: readonly MatchedDocs[], range: { fromKey?: str
         entry.count += n;
         coarse.set(key, entry);
       }
-    });
+    }
   }
   const sorted = [...buckets.values()].sort((a, b) => a.key.localeCompare(b.key));
   return {
