@@ -51,18 +51,25 @@ function upsert(id: string, title: string): IndexOp {
   return { kind: 'upsert', doc: toIndexedDoc({ ...event, id }, { ...spanKeys(event.date), rev: 1 }) };
 }
 
+/** A timeline of one event, searched once by a service with a 1 s manifest TTL on a fake clock. */
+async function searchedOnce(name: string) {
+  vi.useFakeTimers({ toFake: ['performance'] });
+  const timeline = uniqueTimeline(name);
+  const writer = new SearchIndexer(new ShardStore(client, INDEX_TABLE_NAME));
+  const store = new GatedStore(client, INDEX_TABLE_NAME);
+  const service = new SearchService(store, undefined, { manifestTtlMs: 1000 });
+  const total = async (q: string) => (await service.search(timeline, SearchQuery.parse({ q }))).total;
+  await writer.apply(timeline, [upsert('a', 'airship')]);
+  expect(await total('airship')).toBe(1);
+  const add = (id: string, title: string) => writer.apply(timeline, [upsert(id, title)]);
+  return { store, total, add };
+}
+
 describe('SearchService', () => {
   describe('manifest reuse', () => {
     it('answers from its copy in the second half of the TTL while it reads the next one, and waits for a read past the TTL', async () => {
-      vi.useFakeTimers({ toFake: ['performance'] });
-      const timeline = uniqueTimeline('ttl');
-      const indexer = new SearchIndexer(new ShardStore(client, INDEX_TABLE_NAME));
-      const store = new GatedStore(client, INDEX_TABLE_NAME);
-      const service = new SearchService(store, undefined, { manifestTtlMs: 1000 });
-      const total = async (q: string) => (await service.search(timeline, SearchQuery.parse({ q }))).total;
-      await indexer.apply(timeline, [upsert('a', 'airship')]);
-      expect(await total('airship')).toBe(1);
-      await indexer.apply(timeline, [upsert('b', 'balloon')]);
+      const { add, store, total } = await searchedOnce('ttl');
+      await add('b', 'balloon');
 
       vi.advanceTimersByTime(400);
       expect(await total('balloon')).toBe(0);
@@ -93,20 +100,13 @@ describe('SearchService', () => {
     });
 
     it('does not share a read begun a TTL ago or more, as a Lambda frozen between invocations resumes one', async () => {
-      vi.useFakeTimers({ toFake: ['performance'] });
-      const timeline = uniqueTimeline('frozen');
-      const indexer = new SearchIndexer(new ShardStore(client, INDEX_TABLE_NAME));
-      const store = new GatedStore(client, INDEX_TABLE_NAME);
-      const service = new SearchService(store, undefined, { manifestTtlMs: 1000 });
-      const total = async (q: string) => (await service.search(timeline, SearchQuery.parse({ q }))).total;
-      await indexer.apply(timeline, [upsert('a', 'airship')]);
-      expect(await total('airship')).toBe(1);
+      const { add, store, total } = await searchedOnce('frozen');
 
       vi.advanceTimersByTime(600);
       const releaseFrozen = store.hold();
       expect(await total('balloon')).toBe(0);
       store.stopHolding();
-      await indexer.apply(timeline, [upsert('b', 'balloon')]);
+      await add('b', 'balloon');
 
       vi.advanceTimersByTime(1500);
       expect(await total('balloon')).toBe(1);
