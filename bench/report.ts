@@ -68,6 +68,8 @@ export interface RunResult {
   shardCodec?: ShardCodecResult;
   memory?: MemoryResult & { heapDelta: number; heapPerShard: number };
   breakdown?: { manifestGetItem: Summary };
+  /** Ours, the service and the engine were timed in a process holding only the app and its index (bench/warm-child.ts). */
+  warmInOwnProcess?: boolean;
   figures?: Record<string, EngineFigures>;
   ratios?: Partial<Record<'fts5' | 'minisearch_single' | 'engine' | 'scan', { overall: Ratio; byRange: Record<string, Ratio> }>>;
   agreement?: { totalsEqual: Record<string, string>; differences: string[]; oursTotals: { median: number; max: number } };
@@ -244,6 +246,7 @@ function runSection(run: RunResult): string[] {
 
   if (f.ours) {
     p('## Warm search', '');
+    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process holds the generated events, and every request\'s garbage would pay for them. Each query runs three times through the app before it is timed there (once before the service and engine timings); FTS5 and MiniSearch run in the benchmark process.', '');
     const engines = (['ours', 'service', 'engine', 'fts5', 'minisearch_single'] as const).filter((name) => f[name]);
     const names: Record<string, string> = { ours: 'ours (app.request)', service: 'SearchService.search', engine: 'engine only', fts5: 'SQLite FTS5', minisearch_single: 'one MiniSearch' };
     p('p50 / p99 in ms by range:', '');

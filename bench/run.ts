@@ -15,8 +15,6 @@ import { createApp } from '../lib/app';
 import { loadConfig } from '../lib/config';
 import { createDynamoClient } from '../lib/dynamo-client';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lib/dynamodb-local';
-import { SearchService } from '../lib/search/search-service';
-import { SearchQuery } from '../lib/search/search-schema';
 import { ShardStore } from '../lib/search/shard-store';
 import { ensureTable, ensureTables, eventTableDefinition } from '../lib/table';
 import { Fts5Baseline, sqliteVersion, type EngineAnswer } from './baselines/fts5';
@@ -28,7 +26,8 @@ import { generateCorpus, startOf } from './generator';
 import { BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
 import { ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
-import { answerThroughApi, boundsOf, LoadedIndex, searchPath, searchThroughApi } from './ours';
+import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
+import { byQuery, timeWarm } from './warm';
 import { buildQueries, RANGE_KINDS, type BenchQuery } from './queries';
 import { runRealTimelines } from './real-timelines';
 import { printSummary, renderMarkdown, type EngineFigures, type RunResult } from './report';
@@ -226,26 +225,17 @@ async function main(): Promise<void> {
       const answers: Record<string, EngineAnswer[]> = {};
       const figures: Record<string, EngineFigures> = {};
       if (wants('warm')) {
-        const paths = new Map(queries.map((query) => [query, searchPath(TIMELINE, query)]));
         answers.ours = [];
         for (const query of queries) answers.ours.push(await answerThroughApi(app, TIMELINE, query));
-        log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request…`);
-        meter.reset();
-        const timings = await timeCases(queries, rounds.ours, (query) => searchThroughApi(app, paths.get(query)!));
-        const perSearch = totalOf(meter.snapshot());
-        figures.ours = engineFigures(timings);
-        figures.ours.readsPerSearch = { requests: perSearch.requests / ((rounds.ours + 1) * queries.length), bytes: perSearch.itemBytesRead / ((rounds.ours + 1) * queries.length), rcu: perSearch.rcu / ((rounds.ours + 1) * queries.length) };
+        log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request in a process of its own…`);
+        // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
+        const warm = await timeWarm({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries, rounds.ours);
+        figures.ours = { ...engineFigures(byQuery(queries, warm.app)), readsPerSearch: warm.readsPerSearch };
         log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
-
-        // Where the time goes: the service without HTTP, the manifest read alone, the engine alone.
-        const store = new ShardStore(client, config.INDEX_TABLE_NAME);
-        // A function of its own, so that its copy of the index can be collected before the engine loads another (1M: ~900 MiB each).
-        figures.service = await timeService(store, config.SEARCH_CACHE_MB, queries, rounds.ours);
-        const manifestTimings = await timeCases([TIMELINE], 200, () => store.getManifest(TIMELINE));
-        const loaded = await LoadedIndex.load(store, TIMELINE);
-        const bounds = new Map(queries.map((query) => [query, boundsOf(query)]));
-        figures.engine = engineFigures(await timeCases(queries, rounds.ours, (query) => loaded.search(query.q, bounds.get(query)!)));
-        result.breakdown = { manifestGetItem: summarizeAll(manifestTimings) };
+        figures.service = engineFigures(byQuery(queries, warm.service));
+        figures.engine = engineFigures(byQuery(queries, warm.engine));
+        result.breakdown = { manifestGetItem: warm.manifestGetItem };
+        result.warmInOwnProcess = true;
         log(`breakdown: service ${figures.service.overall.p50.toFixed(2)} ms p50, manifest GetItem ${result.breakdown.manifestGetItem.p50.toFixed(2)} ms p50, engine ${figures.engine.overall.p50.toFixed(2)} ms p50 / ${figures.engine.overall.p99.toFixed(2)} ms p99`);
       }
 
@@ -349,13 +339,6 @@ async function main(): Promise<void> {
   writeFileSync(`${benchDir}RESULTS.md`, renderMarkdown(merged));
   if (errors.length) console.error(`sections that failed:\n${errors.join('\n')}`);
   log(`wrote bench/results.json and bench/RESULTS.md (${result.elapsedS.toFixed(0)} s in all)`);
-}
-
-/** The service without HTTP, with the app's cache budget (or a 1M run would time index reloads instead of searches). */
-async function timeService(store: ShardStore, cacheMb: number, queries: BenchQuery[], rounds: number): Promise<EngineFigures> {
-  const service = new SearchService(store, undefined, { maxCompressedBytes: cacheMb * 1024 * 1024 });
-  const parsed = new Map(queries.map((query) => [query, SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) })]));
-  return engineFigures(await timeCases(queries, rounds, (query) => service.search(TIMELINE, parsed.get(query)!)));
 }
 
 /** Starts a DynamoDB Local, trying again when a busy machine makes the JVM miss the start deadline. */

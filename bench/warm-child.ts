@@ -1,0 +1,64 @@
+// A warm instance on its own, as a Lambda's is: a process holding the app and its index and none of the benchmark's
+// data (at 100k the benchmark process holds hundreds of MB of events, and every request's garbage pays for them).
+// bench/warm.ts spawns it; it times the queries through the app, then the service without HTTP, the manifest read
+// and the engine alone, and prints one line: WARM_RESULT {json}.
+import { createApp } from '../lib/app';
+import { loadConfig } from '../lib/config';
+import { createDynamoClient } from '../lib/dynamo-client';
+import { SearchQuery } from '../lib/search/search-schema';
+import { SearchService } from '../lib/search/search-service';
+import { ShardStore } from '../lib/search/shard-store';
+import { summarizeAll, timeCases, type Timings } from './latency';
+import { DynamoMeter, totalOf } from './meter';
+import { boundsOf, LoadedIndex, searchPath, searchThroughApi } from './ours';
+import type { WarmQuery, WarmResult, WarmTimings } from './warm';
+
+const config = loadConfig();
+const timeline = process.env.WARM_TIMELINE ?? 'bench';
+const queries = JSON.parse(process.env.WARM_QUERIES ?? '[]') as WarmQuery[];
+const rounds = Number(process.env.WARM_ROUNDS ?? 5);
+const client = createDynamoClient(config);
+const store = new ShardStore(client, config.INDEX_TABLE_NAME);
+const cases = queries.map((_, i) => i);
+
+const app = createApp({ config, client });
+const meter = new DynamoMeter().attach(client);
+const paths = queries.map((query) => searchPath(timeline, query));
+// A Lambda that has been warm a while runs optimized code: two more passes before timeCases' own warm-up, as the
+// app is timed first and would otherwise also pay for compiling the code the service and engine timings reuse.
+for (let pass = 0; pass < 2; pass += 1) for (const path of paths) await searchThroughApi(app, path);
+const appTimings = plain(await timeCases(cases, rounds, (i) => searchThroughApi(app, paths[i]!)));
+const reads = totalOf(meter.snapshot());
+const searches = (rounds + 3) * queries.length;
+
+const service = await timeService();
+const manifest = summarizeAll(await timeCases([timeline], 200, () => store.getManifest(timeline)));
+const engine = await timeEngine();
+
+const result: WarmResult = {
+  app: appTimings,
+  service,
+  engine,
+  manifestGetItem: manifest,
+  readsPerSearch: { requests: reads.requests / searches, bytes: reads.itemBytesRead / searches, rcu: reads.rcu / searches },
+};
+console.log(`WARM_RESULT ${JSON.stringify(result)}`);
+process.exit(0);
+
+/** The service without HTTP, with the app's cache budget; a function of its own, so its copy of the index can go before the engine loads one. */
+async function timeService(): Promise<WarmTimings> {
+  const search = new SearchService(store, undefined, { maxCompressedBytes: config.SEARCH_CACHE_MB * 1024 * 1024 });
+  const parsed = queries.map((query) => SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) }));
+  return plain(await timeCases(cases, rounds, (i) => search.search(timeline, parsed[i]!)));
+}
+
+/** The engine alone: parse, plan, prune, match, score, top 10, over every shard loaded once. */
+async function timeEngine(): Promise<WarmTimings> {
+  const loaded = await LoadedIndex.load(store, timeline);
+  const bounds = queries.map((query) => boundsOf(query));
+  return plain(await timeCases(cases, rounds, (i) => loaded.search(queries[i]!.q, bounds[i]!)));
+}
+
+function plain(timings: Timings<number>): WarmTimings {
+  return { samples: cases.map((i) => timings.samples.get(i)!), wallMs: timings.wallMs, runs: timings.runs };
+}
