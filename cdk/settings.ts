@@ -41,6 +41,8 @@ export const Settings = z.object({
   allowedOrigins: OriginList.default(['*']),
   /** The API holds search shards in memory, and Lambda's CPU share grows with memory. */
   apiMemoryMb: Whole(128, 10240).default(1024),
+  /** Compressed index a warm API function keeps loaded, in MB; by default an eighth of `apiMemoryMb`. */
+  searchCacheMb: Whole(1, 10240).optional(),
   /** API Gateway HTTP APIs give up on an integration after 30 s, so a longer timeout would be wasted. */
   apiTimeoutSeconds: Whole(1, 29).default(10),
   /** Memory of the stream indexer in MB. */

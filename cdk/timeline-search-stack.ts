@@ -72,6 +72,7 @@ export class TimelineSearchStack extends Stack {
       apiKeys: this.apiKeys,
       allowedOrigins: settings.allowedOrigins,
       memorySize: settings.apiMemoryMb,
+      searchCacheMb: settings.searchCacheMb,
       timeout: Duration.seconds(settings.apiTimeoutSeconds),
       ...logs,
     });

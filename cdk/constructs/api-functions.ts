@@ -34,6 +34,13 @@ export interface ApiFunctionsProps {
    */
   readonly memorySize?: number;
   /**
+   * `SEARCH_CACHE_MB`: how much compressed index a warm function keeps loaded. A loaded segment takes
+   * about four times its compressed size in heap, so an eighth of the memory leaves half of it for the rest.
+   *
+   * @default memorySize / 8
+   */
+  readonly searchCacheMb?: number;
+  /**
    * Timeout of each function.
    *
    * @default Duration.seconds(10)
@@ -67,7 +74,7 @@ const DEFAULTS = {
   logLevel: 'info',
   logRetention: RetentionDays.ONE_MONTH,
   logRemovalPolicy: RemovalPolicy.RETAIN,
-} satisfies Omit<Required<ApiFunctionsProps>, 'table' | 'indexTable' | 'apiKeys'>;
+} satisfies Omit<Required<ApiFunctionsProps>, 'table' | 'indexTable' | 'apiKeys' | 'searchCacheMb'>;
 
 /**
  * The HTTP API's code deployed twice from one bundle: a reader for the GET routes that can only
@@ -86,8 +93,15 @@ export class ApiFunctions extends Construct {
       ...DEFAULTS,
       ...props,
     };
+    const searchCacheMb = props.searchCacheMb ?? Math.floor(memorySize / 8);
     const shared = { entry, memorySize, timeout, logRetention, logRemovalPolicy };
-    const environment = { TABLE_NAME: table.tableName, INDEX_TABLE_NAME: indexTable.tableName, CORS_ORIGINS: allowedOrigins.join(','), LOG_LEVEL: logLevel };
+    const environment = {
+      TABLE_NAME: table.tableName,
+      INDEX_TABLE_NAME: indexTable.tableName,
+      CORS_ORIGINS: allowedOrigins.join(','),
+      LOG_LEVEL: logLevel,
+      SEARCH_CACHE_MB: String(searchCacheMb),
+    };
 
     this.reader = new BundledFunction(this, 'Reader', {
       ...shared,

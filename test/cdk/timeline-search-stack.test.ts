@@ -148,13 +148,13 @@ describe('TimelineSearchStack', () => {
       expect(fn.Environment.Variables).not.toHaveProperty('API_KEYS');
     });
 
-    it('gives the API functions the configured memory and origins, the indexer its default memory', () => {
+    it('gives the API functions the configured memory and origins, an eighth of the memory for the index, the indexer its default memory', () => {
       const resources = template.toJSON().Resources;
       for (const id of [ids.reader, ids.writer]) {
         expect(resources[id].Properties).toMatchObject({
           MemorySize: 1536,
           Timeout: 10,
-          Environment: { Variables: { CORS_ORIGINS: 'https://timelines.example.org,http://localhost:5173' } },
+          Environment: { Variables: { CORS_ORIGINS: 'https://timelines.example.org,http://localhost:5173', SEARCH_CACHE_MB: '192' } },
         });
       }
       expect(resources[ids.indexer].Properties).toMatchObject({ MemorySize: 512, Timeout: 60 });
