@@ -156,7 +156,7 @@ const ONE_MILLION_ATTEMPT = [
 ];
 
 const ONE_MILLION_EARLIER =
-  'The 1M run below is the fourth attempt and the first to complete. The first stalled in the local stream poller (its Streams client had no socket timeout; it has now), the second answered 503 on its first whole-timeline search (about 2,000 segment reads started at once; search now reads 16 at a time), the third was stopped in a service-only timing that reloaded the whole index per query (fixed in the bench). What each measured before it stopped is in this file\'s history (commit 70ac979).';
+  'The 1M run below is the fifth attempt and the first to complete (with `--only ingest,cold,warm,memory,fts5,minisearch,cost --skip-scan`: SciFact and the real timelines do not depend on the size). The first stalled in the local stream poller (its Streams client had no socket timeout; it has now), the second answered 503 on its first whole-timeline search (about 2,000 segment reads started at once; search now reads 16 at a time), the third was stopped in a service-only timing that reloaded the whole index per query, the fourth in the same timing when the benchmark process thrashed at 14.8 GB (it held the marshalled items and three copies of the index; fixed). What each measured before it stopped is kept in bench/report.ts (ONE_MILLION_ATTEMPT).';
 
 /** The whole RESULTS.md: machine, versions, how to reproduce, and every figure of every size run. */
 export function renderMarkdown(merged: { runs: Record<string, RunResult> }): string {
