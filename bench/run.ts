@@ -168,10 +168,17 @@ async function main(): Promise<void> {
         // The newest event known to the day: a day range finds it among few others.
         const last = corpus.events.findLast((event) => /^\d{4}-\d{2}-\d{2}$/.test(startOf(event)) && typeof event.date === 'string')!;
         const lastDay = startOf(last);
-        // Newest first: events of that very day come before month- and year-precision ones that overlap it.
-        const found = JSON.parse(await searchThroughApi(app, `/v1/timelines/${TIMELINE}/search?${new URLSearchParams({ from: lastDay, to: lastDay, limit: '100', sort: '-date' })}`)) as { hits: { id: string }[] };
+        // Newest first: events of that very day come before month- and year-precision ones that overlap it; at 1M the day
+        // holds more than a page of them, so the pages are followed.
+        let page: { hits: { id: string }[]; nextCursor?: string } = { hits: [] };
+        let found = false;
+        for (let pages = 0; !found && pages < 50 && (pages === 0 || page.nextCursor); pages += 1) {
+          const params = new URLSearchParams({ from: lastDay, to: lastDay, limit: '100', sort: '-date', ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
+          page = JSON.parse(await searchThroughApi(app, `/v1/timelines/${TIMELINE}/search?${params}`)) as typeof page;
+          found = page.hits.some((hit) => hit.id === last.id);
+        }
         const searchableMs = performance.now() - lastAck;
-        if (!found.hits.some((hit) => hit.id === last.id)) errors.push(`ingest: the last event ${last.id} (${lastDay}) was not found by a search after the drain`);
+        if (!found) errors.push(`ingest: the last event ${last.id} (${lastDay}) was not found by a search after the drain`);
         const indexerStats = await indexer.stats();
         const total = (JSON.parse(await searchThroughApi(app, `/v1/timelines/${TIMELINE}/search?limit=1`)) as { total: number }).total;
         if (total !== size) errors.push(`ingest: search counts ${total} events, ${size} were posted`);
