@@ -276,7 +276,7 @@ async function main(): Promise<void> {
       if (wants('scan') && scanTable) await guard('scan', async () => {
         // The raw baseline's table holds exactly the event items our store writes, and nothing else: the
         // table a project that scans would have. It is on its own DynamoDB Local, as idle as ours was.
-        // DynamoDB Local's Scan slows down page by page (2.6 s a query at 10k, 233-297 s at 100k, measured): past
+        // DynamoDB Local's Scan is slower per item the bigger the table (2.6 s a query at 10k, 233-297 s at 100k): past
         // 10k one query is scanned for at most a minute, and the time is then a lower bound (≥ 1,000x either way).
         const picked = pickScanQueries(queries, size <= 10_000 ? 5 : 1);
         const maxMs = size <= 10_000 ? Number.POSITIVE_INFINITY : SCAN_BUDGET_MS;
