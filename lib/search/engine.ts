@@ -1,5 +1,5 @@
 import { expand, scoringSpecs, specKey, type Expansion, type PlanNode, type TermSpec } from './query-plan';
-import type { IndexedDoc, SearchField, ShardDoc, ShardReader } from './shard';
+import { FIELD_IDS, type IndexedDoc, type SearchField, type ShardDoc, type ShardReader } from './shard';
 
 /** BM25+ parameters (MiniSearch's defaults unless tuned). */
 export interface Bm25Params {
@@ -199,6 +199,8 @@ function intersect(positives: DocSet[], negatives: DocSet[], range?: DocSet): nu
 
 function termSet(spec: TermSpec, { shard, expansions }: ShardContext): DocSet {
   const maps = expansions.get(spec, shard).flatMap((expansion) => fieldMaps(expansion, spec.fields, shard));
+  // Most shards of a wide query lack a rare word: no need to allocate a union over their documents.
+  if (maps.length === 0) return NO_DOCS;
   if (maps.length === 1) {
     const [only] = maps;
     return { size: only!.size, has: (doc) => only!.has(doc), docs: () => only!.keys() };
@@ -209,6 +211,8 @@ function termSet(spec: TermSpec, { shard, expansions }: ShardContext): DocSet {
     docs: () => union(maps, shard.documentCount),
   };
 }
+
+const NO_DOCS: DocSet = { size: 0, has: () => false, docs: () => [] };
 
 /** Documents of any of the maps, each once, in first-seen order. */
 function union(maps: Map<number, number>[], documentCount: number): number[] {
@@ -277,6 +281,8 @@ interface CorpusStats {
   anyFieldFrequency: Map<string, number>;
 }
 
+const FIELD_ENTRIES = Object.entries(FIELD_IDS);
+
 // Each model needs one kind of document frequency; counting the other would be wasted work per query.
 function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: ExpansionCache, model: RankingOptions['model']): CorpusStats {
   const documentCount = shards.reduce((sum, shard) => sum + shard.documentCount, 0);
@@ -284,7 +290,7 @@ function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: Expa
   const frequency = new Map<string, Record<string, number>>();
   const anyFieldFrequency = new Map<string, number>();
   for (const shard of shards) {
-    for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
+    for (const [field, fieldId] of FIELD_ENTRIES) {
       totals[field] = (totals[field] ?? 0) + (shard.avgFieldLength[fieldId] ?? 0) * shard.documentCount;
     }
     for (const spec of specs) {
@@ -295,7 +301,7 @@ function collectStats(shards: ShardReader[], specs: TermSpec[], expansions: Expa
           continue;
         }
         const counts = frequency.get(term) ?? {};
-        for (const [field, fieldId] of Object.entries(shard.fieldIds)) {
+        for (const [field, fieldId] of FIELD_ENTRIES) {
           counts[field] = (counts[field] ?? 0) + (postings.get(fieldId)?.size ?? 0);
         }
         frequency.set(term, counts);

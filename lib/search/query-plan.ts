@@ -82,8 +82,10 @@ export interface Expansion {
 
 /** The indexed terms a query term stands for in a shard: itself, plus prefix and typo matches. */
 export function expand(spec: TermSpec, shard: ShardReader): Expansion[] {
-  const found = new Map<string, Expansion>();
   const exact = shard.postings(spec.term);
+  // A plain word, the common case: looked up in every shard of a wide query, and absent from most.
+  if (!spec.prefix && !spec.fuzzy) return exact ? [{ term: spec.term, weight: 1, postings: exact }] : [];
+  const found = new Map<string, Expansion>();
   if (exact) found.set(spec.term, { term: spec.term, weight: 1, postings: exact });
   if (spec.prefix) {
     for (const [term, postings] of shard.withPrefix(spec.term)) {
@@ -106,5 +108,10 @@ export function expand(spec: TermSpec, shard: ShardReader): Expansion[] {
 
 /** Identity of a term spec, so the same word asked twice scores once. */
 export function specKey(spec: TermSpec): string {
-  return `${spec.term}|${spec.fields.join(',')}|${spec.prefix ? 'p' : ''}${spec.fuzzy ? 'f' : ''}`;
+  let key = specKeys.get(spec);
+  if (key === undefined) specKeys.set(spec, (key = `${spec.term}|${spec.fields.join(',')}|${spec.prefix ? 'p' : ''}${spec.fuzzy ? 'f' : ''}`));
+  return key;
 }
+
+// A query asks for a spec's key once per shard it searches: built once per spec object.
+const specKeys = new WeakMap<TermSpec, string>();
