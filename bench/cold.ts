@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseShard, serializeShard } from '../lib/search/segment-codec';
 import { ShardReader, ShardWriter } from '../lib/search/shard';
 import type { ShardStore } from '../lib/search/shard-store';
+import { runScript } from './child';
 import type { MeterSnapshot } from './meter';
 
 /** What a fresh process measured answering its first search. */
@@ -62,28 +62,9 @@ async function runChild<T>(env: ColdEnv, query: Record<string, string>, mode: 'a
   const script = fileURLToPath(new URL('./cold-child.ts', import.meta.url));
   const started = performance.now();
   const heap = env.maxOldSpaceMb ? [`--max-old-space-size=${env.maxOldSpaceMb}`] : [];
-  const child = spawn(process.execPath, [...flags, ...heap, '--import', 'tsx', script], {
-    env: {
-      ...process.env,
-      DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
-      TABLE_NAME: env.TABLE_NAME,
-      COLD_TIMELINE: env.timeline,
-      COLD_QUERY: JSON.stringify(query),
-      COLD_MODE: mode,
-      LOG_LEVEL: 'error',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const processMs = performance.now() - started;
-  const line = stdout.split('\n').find((text) => text.startsWith('COLD_RESULT '));
-  if (code !== 0 || !line) throw new Error(`cold child (${mode}) exited with ${code}: ${stderr.trim().slice(-2000)}`);
-  return { ...(JSON.parse(line.slice('COLD_RESULT '.length)) as T), processMs };
+  const childEnv = { DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT, TABLE_NAME: env.TABLE_NAME, COLD_TIMELINE: env.timeline, COLD_QUERY: JSON.stringify(query), COLD_MODE: mode };
+  const result = await runScript<T>(script, 'COLD_RESULT', childEnv, [...flags, ...heap]);
+  return { ...result, processMs: performance.now() - started };
 }
 
 /** Where a shard's load and rewrite time goes, measured on the largest shard of the timeline (median of 3). */

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runScript } from './child';
 import type { Summary, Timings } from './latency';
 import type { BenchQuery } from './queries';
 
@@ -36,28 +36,15 @@ export interface WarmEnv {
 export async function timeWarm(env: WarmEnv, queries: readonly BenchQuery[], rounds: number): Promise<WarmResult> {
   const script = fileURLToPath(new URL('./warm-child.ts', import.meta.url));
   const heap = env.maxOldSpaceMb ? [`--max-old-space-size=${env.maxOldSpaceMb}`] : [];
-  const child = spawn(process.execPath, [...heap, '--import', 'tsx', script], {
-    env: {
-      ...process.env,
-      DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
-      TABLE_NAME: env.TABLE_NAME,
-      SEARCH_CACHE_MB: String(env.SEARCH_CACHE_MB),
-      WARM_TIMELINE: env.timeline,
-      WARM_QUERIES: JSON.stringify(queries.map(({ q, from, to }) => ({ q, from, to }))),
-      WARM_ROUNDS: String(rounds),
-      LOG_LEVEL: 'error',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const line = stdout.split('\n').find((text) => text.startsWith('WARM_RESULT '));
-  if (code !== 0 || !line) throw new Error(`warm child exited with ${code}: ${stderr.trim().slice(-2000)}`);
-  return JSON.parse(line.slice('WARM_RESULT '.length)) as WarmResult;
+  const childEnv = {
+    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
+    TABLE_NAME: env.TABLE_NAME,
+    SEARCH_CACHE_MB: String(env.SEARCH_CACHE_MB),
+    WARM_TIMELINE: env.timeline,
+    WARM_QUERIES: JSON.stringify(queries.map(({ q, from, to }) => ({ q, from, to }))),
+    WARM_ROUNDS: String(rounds),
+  };
+  return runScript<WarmResult>(script, 'WARM_RESULT', childEnv, heap);
 }
 
 /** The child's samples keyed by the queries they belong to, as the rest of the benchmark keeps timings. */
