@@ -246,7 +246,7 @@ function runSection(run: RunResult): string[] {
 
   if (f.ours) {
     p('## Warm search', '');
-    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process holds the generated events, and every request\'s garbage would pay for them. Each query runs three times through the app before it is timed there (once before the service and engine timings); FTS5 and MiniSearch run in the benchmark process.', '');
+    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. Each query runs three times through the app before it is timed there (once before the service and engine timings); FTS5 and MiniSearch run in the benchmark process.', '');
     const engines = (['ours', 'service', 'engine', 'fts5', 'minisearch_single'] as const).filter((name) => f[name]);
     const names: Record<string, string> = { ours: 'ours (app.request)', service: 'SearchService.search', engine: 'engine only', fts5: 'SQLite FTS5', minisearch_single: 'one MiniSearch' };
     p('p50 / p99 in ms by range:', '');

@@ -1,5 +1,5 @@
 // A warm instance on its own, as a Lambda's is: a process holding the app and its index and none of the benchmark's
-// data (at 100k the benchmark process holds hundreds of MB of events, and every request's garbage pays for them).
+// data (the benchmark process holds the generated events and their documents, hundreds of MB at 100k, for the baselines).
 // bench/warm.ts spawns it; it times the queries through the app, then the service without HTTP, the manifest read
 // and the engine alone, and prints one line: WARM_RESULT {json}.
 import { createApp } from '../lib/app';

@@ -94,10 +94,10 @@ export class SearchService {
   }
 
   private async manifest(timeline: string, fresh: boolean): Promise<Manifest | undefined> {
-    const cached = this.manifests.get(timeline);
-    const age = cached ? performance.now() - cached.readAt : Number.POSITIVE_INFINITY;
     // With no TTL a search must see every commit before it began, so it cannot share a read begun earlier.
     if (fresh || this.manifestTtlMs === 0) return this.readManifest(timeline);
+    const cached = this.manifests.get(timeline);
+    const age = cached ? performance.now() - cached.readAt : Number.POSITIVE_INFINITY;
     if (age >= this.manifestTtlMs) return this.reread(timeline);
     if (age >= this.manifestTtlMs / 2) {
       // A failed read in the background is not this search's failure: the search past the TTL reads again and reports it.
