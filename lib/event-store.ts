@@ -63,6 +63,11 @@ interface StoredEvent extends TimelineEvent {
   rev: number;
 }
 
+/** What a write must know of an event's stored version. */
+type EventVersion = Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>;
+
+const VERSION_PROJECTION = { ProjectionExpression: 'id, #hash, rev, createdAt, updatedAt', ExpressionAttributeNames: { '#hash': 'hash' } };
+
 /** Reads and writes events; DynamoDB is the source of truth. */
 export class EventStore {
   // Longest span already recorded per date bucket by this process, to skip redundant bucket writes.
@@ -227,25 +232,61 @@ export class EventStore {
     return out.Item ? (unmarshall(out.Item) as StoredEvent) : undefined;
   }
 
-  /** What a batch write needs to know of the current versions; the rest of each item is not read. */
-  private async getMany(timeline: string, ids: string[]): Promise<Map<string, Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>>> {
-    const found = new Map<string, Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>>();
+  /**
+   * What a batch write needs to know of the current versions; the rest of each item is not read.
+   * A batch's ids usually sit together in key order (new ids, or a re-post), so one Query over the
+   * span of its ids answers for all of them: DynamoDB charges a Query by the bytes it reads, where
+   * `BatchGetItem` charges every key, found or not. A span that holds more events than the batch
+   * is only read that far; the ids past it are looked up one by one.
+   */
+  private async getMany(timeline: string, ids: string[]): Promise<Map<string, EventVersion>> {
+    const wanted = new Set(ids);
+    const sorted = [...wanted].sort();
+    if (!sorted.length) return new Map();
+    const span = await this.readSpan(timeline, sorted[0]!, sorted.at(-1)!, sorted.length);
+    const stoppedAt = span.stoppedAt;
+    const rest = stoppedAt === undefined ? [] : sorted.filter((id) => keys.event(id) > stoppedAt);
+    const versions = [...span.versions.filter((version) => wanted.has(version.id)), ...(await this.getEach(timeline, rest))];
+    return new Map(versions.map((version) => [version.id, version]));
+  }
+
+  /**
+   * The versions of the events with ids from `first` to `last`, read until `budget` of them are;
+   * when it stopped short, the sort key it read last.
+   */
+  private async readSpan(timeline: string, first: string, last: string, budget: number): Promise<{ versions: EventVersion[]; stoppedAt?: string }> {
+    const versions: EventVersion[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: marshall({ ':pk': keys.timeline(timeline), ':first': keys.event(first), ':last': keys.event(last) }),
+          ConsistentRead: true,
+          Limit: budget - versions.length,
+          ExclusiveStartKey: start,
+          ...VERSION_PROJECTION,
+        }),
+      );
+      for (const item of out.Items ?? []) versions.push(unmarshall(item) as EventVersion);
+      start = out.LastEvaluatedKey;
+    } while (start && versions.length < budget);
+    return { versions, stoppedAt: start?.sk?.S };
+  }
+
+  /** The versions of the given events, read by key. */
+  private async getEach(timeline: string, ids: string[]): Promise<EventVersion[]> {
+    const versions: EventVersion[] = [];
     const requests = ids.map((id) => marshall({ pk: keys.timeline(timeline), sk: keys.event(id) }));
     await inParallel(chunk(requests, 100), 8, (batch) =>
       retryUnprocessed(batch, async (pending) => {
-        const out = await this.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id, #hash, rev, createdAt, updatedAt', ExpressionAttributeNames: { '#hash': 'hash' } } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const header = unmarshall(item) as Pick<StoredEvent, 'id' | 'hash' | 'rev' | 'createdAt' | 'updatedAt'>;
-          found.set(header.id, header);
-        }
+        const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ...VERSION_PROJECTION } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) versions.push(unmarshall(item) as EventVersion);
         return out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }),
     );
-    return found;
+    return versions;
   }
 
   /** Records, before the events land, which decades hold events and how far back their spans reach. */
