@@ -1,15 +1,6 @@
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListStreamsCommand,
-  type _Record,
-  type AttributeValue as StreamsAttributeValue,
-  type DynamoDBStreamsClient,
-  type GetRecordsOutput,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DescribeStreamCommand, GetShardIteratorCommand, ListStreamsCommand, type DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { getRecordsPage, toLambdaRecord, type WireRecord } from './stream-records';
 
 /** How to read a table's stream and what to hand each batch to; each default is noted. */
 export interface StreamPollerOptions {
@@ -283,16 +274,16 @@ export class StreamPoller {
    * it can, so a short page reached the end of the shard: `caughtUpSince` is the clock reading before it was asked
    * for. Counting short pages, not only empty ones, keeps drain() from chasing a table other writers never let go quiet.
    */
-  private async readBatch(from: string | undefined): Promise<{ records: _Record[]; iterator?: string; caughtUpSince?: number }> {
-    const records: _Record[] = [];
+  private async readBatch(from: string | undefined): Promise<{ records: WireRecord[]; iterator?: string; caughtUpSince?: number }> {
+    const records: WireRecord[] = [];
     let iterator = from;
     while (iterator) {
       const started = this.tick();
       const limit = Math.min(MAX_PAGE_SIZE, this.options.batchSize - records.length);
-      const page: GetRecordsOutput = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), this.http);
-      records.push(...(page.Records ?? []));
-      iterator = page.NextShardIterator;
-      if ((page.Records?.length ?? 0) < limit) return { records, iterator, caughtUpSince: started };
+      const page = await getRecordsPage(this.options.client, { ShardIterator: iterator, Limit: limit }, this.http);
+      records.push(...page.records);
+      iterator = page.nextIterator;
+      if (page.records.length < limit) return { records, iterator, caughtUpSince: started };
       if (records.length >= this.options.batchSize) return { records, iterator };
     }
     return { records, iterator, caughtUpSince: this.tick() };
@@ -400,55 +391,6 @@ class Wakeups {
 }
 
 const RECOVERABLE = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
-
-function toLambdaRecord(record: _Record, eventSourceARN: string): DynamoDBRecord {
-  const change = record.dynamodb ?? {};
-  const created = change.ApproximateCreationDateTime;
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: record.eventVersion,
-    eventSource: record.eventSource,
-    awsRegion: record.awsRegion,
-    dynamodb: {
-      // Lambda sends epoch seconds where the Streams SDK parses a Date.
-      ...(created && { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) }),
-      ...(change.Keys && { Keys: toImage(change.Keys) }),
-      ...(change.NewImage && { NewImage: toImage(change.NewImage) }),
-      ...(change.OldImage && { OldImage: toImage(change.OldImage) }),
-      SequenceNumber: change.SequenceNumber,
-      SizeBytes: change.SizeBytes,
-      StreamViewType: change.StreamViewType,
-    },
-    eventSourceARN,
-    ...(record.userIdentity && {
-      userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId },
-    }),
-  };
-}
-
-function toImage(image: Record<string, StreamsAttributeValue>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toValue(value)]));
-}
-
-function toValue(value: StreamsAttributeValue): AttributeValue {
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  // Lambda's JSON carries binary as base64 where the SDK hands over bytes.
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  if (value.SS !== undefined) return { SS: value.SS };
-  if (value.NS !== undefined) return { NS: value.NS };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.L !== undefined) return { L: value.L.map(toValue) };
-  if (value.M !== undefined) return { M: toImage(value.M) };
-  throw new TypeError(`stream record holds an attribute of unknown type ${Object.keys(value).join(', ')}`);
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
 
 function logFailure(records: DynamoDBRecord[], error?: unknown): void {
   log('stream records given up after retries', {
