@@ -7,6 +7,7 @@ import { createDynamoClient, createStreamsClient } from '../lib/dynamo-client';
 import { isEventRecord, SearchIndexer, STREAM_BATCH_SIZE } from '../lib/search/indexer';
 import { ShardStore } from '../lib/search/shard-store';
 import { StreamPoller } from '../lib/search/stream-poller';
+import { ownCpuMs } from './cpu';
 import { DynamoMeter } from './meter';
 
 /** Messages the parent sends. */
@@ -18,6 +19,8 @@ export interface IndexerStats {
   records: number;
   /** Time spent inside the handler (load, apply, serialize, write, commit). */
   busyMs: number;
+  /** CPU time of the whole process: the handler, and reading and converting the stream. */
+  cpuMs: number;
   meter: ReturnType<DynamoMeter['snapshot']>;
 }
 
@@ -29,6 +32,7 @@ const client = createDynamoClient(config);
 const meter = new DynamoMeter().attach(client);
 const indexer = new SearchIndexer(new ShardStore(client, config.INDEX_TABLE_NAME));
 let stats = { invocations: 0, records: 0, busyMs: 0 };
+let cpuAtReset = ownCpuMs();
 
 const poller = new StreamPoller({
   client: createStreamsClient(config),
@@ -64,12 +68,13 @@ process.on('message', (message: IndexerRequest) => {
           break;
         }
         case 'stats':
-          reply({ type: 'stats', stats: { ...stats, meter: meter.snapshot() } });
+          reply({ type: 'stats', stats: { ...stats, cpuMs: ownCpuMs() - cpuAtReset, meter: meter.snapshot() } });
           break;
         case 'reset':
           stats = { invocations: 0, records: 0, busyMs: 0 };
+          cpuAtReset = ownCpuMs();
           meter.reset();
-          reply({ type: 'stats', stats: { ...stats, meter: meter.snapshot() } });
+          reply({ type: 'stats', stats: { ...stats, cpuMs: 0, meter: meter.snapshot() } });
           break;
         case 'stop':
           await poller.stop();

@@ -20,6 +20,7 @@ import { ensureTable, ensureTables, eventTableDefinition } from '../lib/table';
 import { Fts5Baseline, sqliteVersion, type EngineAnswer } from './baselines/fts5';
 import { MiniSearchSingle } from './baselines/minisearch-single';
 import { scanSearch, type ScanAnswer } from './baselines/scan';
+import { cpuDuring } from './cpu';
 import { coldSearch, measureMemory, measureShardCodec, type ColdResult } from './cold';
 import { costModel, measureTrickle } from './cost';
 import { generateCorpus, startOf } from './generator';
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
         const warm = prepareEvents('warmup', corpus.events.slice(0, 2000));
         await ingestRaw(rawClient, 'raw', warm.items);
         log('raw baseline: warm-up written, writing the timeline with BatchWriteItem (25 a request, 8 in flight)…');
-        const rawResult = await ingestRaw(rawClient, 'raw', prepared.items);
+        const { result: rawResult, engineMs: rawEngineCpuMs, ownMs: rawClientCpuMs } = await cpuDuring(raw.process.pid, () => ingestRaw(rawClient!, 'raw', prepared.items));
         log(`raw BatchWriteItem: ${Math.round(rawResult.eventsPerS)} items/s (${(rawResult.ms / 1000).toFixed(1)} s)`);
         engines.raw = raw;
         // Without the Scan baseline its engine has done its part: give its memory back (a 1M run needs it).
@@ -154,17 +155,21 @@ async function main(): Promise<void> {
         meter.reset();
         log('API: warm-up written and indexed, posting the timeline (1,000 a request, 8 in flight)…');
         let nextReport = 0.1;
-        const apiResult = await ingestThroughApi(app, TIMELINE, corpus.events, {
-          onProgress: (done) => {
-            if (done / size >= nextReport) {
-              log(`  ${Math.round((done / size) * 100)}% posted`);
-              nextReport += 0.1;
-            }
-          },
+        let lastAck = 0;
+        // CPU from the first POST until the indexer has drained: everything it takes to make the events searchable.
+        const { result: [apiResult, drainMs], engineMs: apiEngineCpuMs, ownMs: appCpuMs } = await cpuDuring(ours.process.pid, async () => {
+          const posted = await ingestThroughApi(app, TIMELINE, corpus.events, {
+            onProgress: (done) => {
+              if (done / size >= nextReport) {
+                log(`  ${Math.round((done / size) * 100)}% posted`);
+                nextReport += 0.1;
+              }
+            },
+          });
+          lastAck = performance.now();
+          log(`API: ${Math.round(posted.eventsPerS)} events/s (${(posted.ms / 1000).toFixed(1)} s); waiting for the indexer…`);
+          return [posted, await indexer!.drain()] as const;
         });
-        const lastAck = performance.now();
-        log(`API: ${Math.round(apiResult.eventsPerS)} events/s (${(apiResult.ms / 1000).toFixed(1)} s); waiting for the indexer…`);
-        const drainMs = await indexer.drain();
         // The newest event known to the day: a day range finds it among few others.
         const last = corpus.events.findLast((event) => /^\d{4}-\d{2}-\d{2}$/.test(startOf(event)) && typeof event.date === 'string')!;
         const lastDay = startOf(last);
@@ -194,7 +199,11 @@ async function main(): Promise<void> {
           drainMs,
           searchableMs,
           verifiedTotal: total,
-          indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, meter: indexerStats.meter },
+          indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, cpuMs: indexerStats.cpuMs, meter: indexerStats.meter },
+          cpuMs: {
+            raw: { engine: rawEngineCpuMs, client: rawClientCpuMs },
+            api: { engine: apiEngineCpuMs, app: appCpuMs, indexer: indexerStats.cpuMs },
+          },
           apiMeter: apiWrites,
           indexBytesWrittenPerEvent: indexWrites.itemBytesWritten / size,
           indexWcuPerEvent: indexWrites.wcu / size,
