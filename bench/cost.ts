@@ -175,7 +175,7 @@ export function costModel(run: RunResult): CostModel {
       'Durations are this machine\'s (one fast core); a 1024 MB Lambda has about 0.6 vCPU, so CPU-bound time there may be ~1.5-2x longer: scale the Lambda column accordingly.',
       `Cold share assumed ${DEPLOYMENT.coldShare * 100}% of searches; cold cost = import + createApp + first request (INIT is billed), plus the shard reads of a one-month range.`,
       'Index writes dominate write cost: each indexer batch writes a delta segment for every shard it touches (gzip in ≤ 350 KB chunks, charged by size) and merges deltas now and then, so a lone event costs its delta plus its share of the merges, while a bulk import spreads them over the batch.',
-      `Writes: the event item and its byDate copy (${inputs.eventWcu?.toFixed(2) ?? '?'} WCU), a consistent BatchGetItem of the current version (${inputs.eventRcu?.toFixed(2) ?? '?'} RCU); the indexer Lambda in AWS gets batches of ${DEPLOYMENT.indexerBatchSize} (cdk indexerBatchSize).`,
+      `Writes: the event item and its byDate copy (${inputs.eventWcu?.toFixed(2) ?? '?'} WCU), a consistent Query of the current versions over the batch's ids (${inputs.eventRcu?.toFixed(2) ?? '?'} RCU); the indexer Lambda in AWS gets batches of ${DEPLOYMENT.indexerBatchSize} (cdk indexerBatchSize).`,
       `Storage: ${Math.round(bytesPerEvent)} bytes an event (event item twice for the byDate index, plus its share of the gzip shards); replaced shard versions are deleted.`,
       `Fixed: ${DEPLOYMENT.secrets} Secrets Manager secret ($${PRICES.secretPerMonth}) and ${DEPLOYMENT.alarms} CloudWatch alarms ($${(DEPLOYMENT.alarms * PRICES.alarmPerMonth).toFixed(2)}) = $${fixed.toFixed(2)} a month; logs and data transfer not included.`,
     ],
