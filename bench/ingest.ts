@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -9,6 +8,8 @@ import { EventInput, spanKeys } from '../lib/event-schema';
 import { contentHash, toTimelineEvent } from '../lib/events';
 import { toIndexedDoc, type IndexedDoc } from '../lib/search/shard';
 import type { BenchEvent } from './generator';
+import type { ApiReply, ApiRequest, ApiStats } from './api-child';
+import { IpcProcess } from './child';
 import type { IndexerReply, IndexerRequest, IndexerStats } from './indexer-child';
 import { summarize, type Summary } from './latency';
 
@@ -65,7 +66,7 @@ export interface IngestResult {
 
 /** Posts events through the whole HTTP stack in batches, `inFlight` requests at a time. */
 export async function ingestThroughApi(
-  app: App,
+  app: Pick<App, 'request'> | ApiProcess,
   timeline: string,
   events: readonly BenchEvent[],
   { batchSize = 1000, inFlight = 8, onProgress }: { batchSize?: number; inFlight?: number; onProgress?: (done: number) => void } = {},
@@ -129,65 +130,70 @@ export async function ingestRaw(
 
 /** The indexer child process, driven over IPC. */
 export class IndexerProcess {
-  private readonly waiting: ((reply: IndexerReply) => void)[] = [];
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: IndexerReply) => this.waiting.shift()?.(reply));
-  }
+  private constructor(private readonly ipc: IpcProcess<IndexerRequest, IndexerReply>) {}
 
   /** Starts the indexer against a table and resolves once it polls the stream. */
   static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string; INDEXER_STARTING_POSITION?: 'LATEST' }): Promise<IndexerProcess> {
-    const child = fork(fileURLToPath(new URL('./indexer-child.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const process_ = new IndexerProcess(child);
-    await process_.next();
-    return process_;
+    const { process: ipc } = await IpcProcess.fork<IndexerRequest, IndexerReply>(fileURLToPath(new URL('./indexer-child.ts', import.meta.url)), env);
+    return new IndexerProcess(ipc);
   }
 
   /** Resolves when everything written before the call is indexed; the time it took. */
   async drain(timeoutMs = 600_000): Promise<number> {
-    const reply = await this.ask({ type: 'drain', timeoutMs });
+    const reply = await this.ipc.ask({ type: 'drain', timeoutMs });
     if (reply.type !== 'drained') throw new Error(`indexer: ${reply.type === 'error' ? reply.message : reply.type}`);
     return reply.ms;
   }
 
   /** What the indexer did since the last reset. */
   async stats(): Promise<IndexerStats> {
-    const reply = await this.ask({ type: 'stats' });
+    const reply = await this.ipc.ask({ type: 'stats' });
     if (reply.type !== 'stats') throw new Error(`indexer: ${reply.type === 'error' ? reply.message : reply.type}`);
     return reply.stats;
   }
 
   /** Zeroes the counters. */
   async reset(): Promise<void> {
-    await this.ask({ type: 'reset' });
+    await this.ipc.ask({ type: 'reset' });
   }
 
   /** Stops polling and ends the process. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'stop' } satisfies IndexerRequest);
-    await exited;
+  stop(): Promise<void> {
+    return this.ipc.stop({ type: 'stop' });
+  }
+}
+
+/** The API served over HTTP by a process of its own (see api-child.ts). */
+export class ApiProcess {
+  private constructor(
+    private readonly ipc: IpcProcess<ApiRequest, ApiReply>,
+    private readonly origin: string,
+  ) {}
+
+  /** Starts the API against a table and resolves once it listens. */
+  static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string; API_KEYS: string }): Promise<ApiProcess> {
+    const { process: ipc, first } = await IpcProcess.fork<ApiRequest, ApiReply>(fileURLToPath(new URL('./api-child.ts', import.meta.url)), { ...env, LOG_LEVEL: 'error' });
+    if (first.type !== 'ready') throw new Error(`API process: expected ready, got ${first.type}`);
+    return new ApiProcess(ipc, `http://127.0.0.1:${first.port}`);
   }
 
-  private ask(request: IndexerRequest): Promise<IndexerReply> {
-    const reply = this.next();
-    this.child.send(request);
-    return reply;
+  /** Sends a request to the API, as `app.request` would. */
+  request = (path: string, init?: RequestInit): Promise<Response> => fetch(`${this.origin}${path}`, init);
+
+  /** What the API process did since the last reset. */
+  async stats(): Promise<ApiStats> {
+    const reply = await this.ipc.ask({ type: 'stats' });
+    if (reply.type !== 'stats') throw new Error(`API process: expected stats, got ${reply.type}`);
+    return reply.stats;
   }
 
-  private next(): Promise<IndexerReply> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`indexer process exited with code ${code}`));
-      this.child.once('exit', onExit);
-      this.waiting.push((reply) => {
-        this.child.off('exit', onExit);
-        resolve(reply);
-      });
-    });
+  /** Zeroes its CPU time and DynamoDB counts. */
+  async reset(): Promise<void> {
+    await this.ipc.ask({ type: 'reset' });
+  }
+
+  /** Ends the process. */
+  stop(): Promise<void> {
+    return this.ipc.stop({ type: 'stop' });
   }
 }

@@ -24,7 +24,7 @@ import { cpuDuring } from './cpu';
 import { coldSearch, measureMemory, measureShardCodec, type ColdResult } from './cold';
 import { costModel, measureTrickle } from './cost';
 import { generateCorpus, startOf } from './generator';
-import { BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
+import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
 import { ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   // DynamoDB Local keeps everything (and the stream) in its JVM heap; a 1M run needs more than the default quarter of RAM.
   if (size >= 1_000_000) process.env.JAVA_TOOL_OPTIONS ??= '-Xmx8g';
   let indexer: IndexerProcess | undefined;
+  let api: ApiProcess | undefined;
   try {
     // One after the other: two JVMs starting at once on a busy machine can miss startDynamoDbLocal's 30 s deadline.
     const ours = (engines.ours = await startEngine());
@@ -149,16 +150,19 @@ async function main(): Promise<void> {
         }
         result.ingest = { raw: rawResult } as RunResult['ingest'];
 
-        await ingestThroughApi(app, 'warmup', corpus.events.slice(0, 2000));
+        // The API in a process of its own, posted to over HTTP (see api-child.ts).
+        api = await ApiProcess.start({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE, API_KEYS: BENCH_API_KEY });
+        await ingestThroughApi(api, 'warmup', corpus.events.slice(0, 2000));
         await indexer.drain();
         await indexer.reset();
+        await api.reset();
         meter.reset();
         log('API: warm-up written and indexed, posting the timeline (1,000 a request, 8 in flight)…');
         let nextReport = 0.1;
         let lastAck = 0;
         // CPU from the first POST until the indexer has drained: everything it takes to make the events searchable.
-        const { result: [apiResult, drainMs], engineMs: apiEngineCpuMs, ownMs: appCpuMs } = await cpuDuring(ours.process.pid, async () => {
-          const posted = await ingestThroughApi(app, TIMELINE, corpus.events, {
+        const { result: [apiResult, drainMs], engineMs: apiEngineCpuMs, ownMs: clientCpuMs } = await cpuDuring(ours.process.pid, async () => {
+          const posted = await ingestThroughApi(api!, TIMELINE, corpus.events, {
             onProgress: (done) => {
               if (done / size >= nextReport) {
                 log(`  ${Math.round((done / size) * 100)}% posted`);
@@ -185,11 +189,14 @@ async function main(): Promise<void> {
         const searchableMs = performance.now() - lastAck;
         if (!found) errors.push(`ingest: the last event ${last.id} (${lastDay}) was not found by a search after the drain`);
         const indexerStats = await indexer.stats();
+        const apiStats = await api.stats();
+        await api.stop();
+        api = undefined;
         const total = (JSON.parse(await searchThroughApi(app, `/v1/timelines/${TIMELINE}/search?limit=1`)) as { total: number }).total;
         if (total !== size) errors.push(`ingest: search counts ${total} events, ${size} were posted`);
         const manifest = await new ShardStore(client, config.INDEX_TABLE_NAME).getManifest(TIMELINE);
         const shards = Object.values(manifest?.shards ?? {});
-        const apiWrites = meter.snapshot();
+        const apiWrites = apiStats.meter;
         const indexWrites = totalOf(indexerStats.meter);
         log(`searchable ${Math.round(searchableMs)} ms after the last acknowledgement (drain ${Math.round(drainMs)} ms); search counts all ${total.toLocaleString('en-US')}`);
         result.ingest = {
@@ -202,7 +209,7 @@ async function main(): Promise<void> {
           indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, cpuMs: indexerStats.cpuMs, meter: indexerStats.meter },
           cpuMs: {
             raw: { engine: rawEngineCpuMs, client: rawClientCpuMs },
-            api: { engine: apiEngineCpuMs, app: appCpuMs, indexer: indexerStats.cpuMs },
+            api: { engine: apiEngineCpuMs, client: clientCpuMs, app: apiStats.cpuMs, indexer: indexerStats.cpuMs },
           },
           apiMeter: apiWrites,
           indexBytesWrittenPerEvent: indexWrites.itemBytesWritten / size,
@@ -342,6 +349,7 @@ async function main(): Promise<void> {
     if (wants('real')) await guard('real', async () => void (result.real = await runRealTimelines({ app, client, indexTable: config.INDEX_TABLE_NAME, log, rounds: rounds.ours })));
     if (wants('cost')) await guard('cost', async () => void (result.cost = costModel(result)));
   } finally {
+    await api?.stop();
     await indexer?.stop();
     await Promise.all([engines.ours?.stop(), engines.raw?.stop()]);
   }
