@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { App } from '../lib/app';
 import { inParallel, retryUnprocessed } from '../lib/dynamo-batch';
 import { decadeOfKey, keys } from '../lib/event-keys';
 import { EventInput, spanKeys } from '../lib/event-schema';
@@ -64,9 +63,9 @@ export interface IngestResult {
   retries?: number;
 }
 
-/** Posts events through the whole HTTP stack in batches, `inFlight` requests at a time. */
+/** Posts events over HTTP to the API process in batches, `inFlight` requests at a time. */
 export async function ingestThroughApi(
-  app: Pick<App, 'request'> | ApiProcess,
+  api: ApiProcess,
   timeline: string,
   events: readonly BenchEvent[],
   { batchSize = 1000, inFlight = 8, onProgress }: { batchSize?: number; inFlight?: number; onProgress?: (done: number) => void } = {},
@@ -80,7 +79,7 @@ export async function ingestThroughApi(
   await inParallel(batches, inFlight, async (batch) => {
     const t0 = performance.now();
     const post = () =>
-      app.request(`/v1/timelines/${timeline}/events`, {
+      api.request(`/v1/timelines/${timeline}/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify(batch),
@@ -177,7 +176,7 @@ export class ApiProcess {
     return new ApiProcess(ipc, `http://127.0.0.1:${first.port}`);
   }
 
-  /** Sends a request to the API, as `app.request` would. */
+  /** Sends a request to the API. */
   request = (path: string, init?: RequestInit): Promise<Response> => fetch(`${this.origin}${path}`, init);
 
   /** What the API process did since the last reset. */

@@ -100,7 +100,6 @@ async function main(): Promise<void> {
     const cacheMb = size >= 1_000_000 ? '1024' : undefined;
     const config = loadConfig({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE, API_KEYS: BENCH_API_KEY, LOG_LEVEL: 'error', SEARCH_CACHE_MB: cacheMb });
     const client = createDynamoClient(config);
-    const meter = new DynamoMeter().attach(client);
     await ensureTables(client, config);
     indexer = await IndexerProcess.start({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE });
     const app = createApp({ config, client });
@@ -156,7 +155,6 @@ async function main(): Promise<void> {
         await indexer.drain();
         await indexer.reset();
         await api.reset();
-        meter.reset();
         log('API: warm-up written and indexed, posting the timeline (1,000 a request, 8 in flight)…');
         let nextReport = 0.1;
         let lastAck = 0;
