@@ -76,6 +76,8 @@ export interface RunResult {
   breakdown?: { manifestGetItem: Summary };
   /** Ours, the service and the engine were timed in a process holding only the app and its index (bench/warm-child.ts). */
   warmInOwnProcess?: boolean;
+  /** Passes over the queries through the app before it was timed (runs before it made three). */
+  warmUp?: { passes: number; ms: number };
   figures?: Record<string, EngineFigures>;
   ratios?: Partial<Record<'fts5' | 'minisearch_single' | 'engine' | 'scan', { overall: Ratio; byRange: Record<string, Ratio> }>>;
   agreement?: { totalsEqual: Record<string, string>; differences: string[]; oursTotals: { median: number; max: number } };
@@ -265,7 +267,7 @@ function runSection(run: RunResult): string[] {
 
   if (f.ours) {
     p('## Warm search', '');
-    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. Each query runs three times through the app before it is timed there (once before the service and engine timings); FTS5 and MiniSearch run in the benchmark process.', '');
+    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. ' + warmUpText(run.warmUp) + ' FTS5 and MiniSearch run in the benchmark process.', '');
     const engines = (['ours', 'service', 'engine', 'fts5', 'minisearch_single'] as const).filter((name) => f[name]);
     const names: Record<string, string> = { ours: 'ours (app.request)', service: 'SearchService.search', engine: 'engine only', fts5: 'SQLite FTS5', minisearch_single: 'one MiniSearch' };
     p('p50 / p99 in ms by range:', '');
@@ -476,4 +478,9 @@ function cpuShares(ingest: NonNullable<RunResult['ingest']>): string {
 
 function decodeSteps(codec: ShardCodecResult): string {
   return codec.gunzipMs === undefined ? `parseShard ${ms(codec.parseMs)} ms` : `gunzip ${ms(codec.gunzipMs)} ms, JSON.parse ${ms(codec.parseMs)} ms`;
+}
+
+function warmUpText(warmUp: RunResult['warmUp']): string {
+  if (!warmUp) return 'Each query runs three times through the app before it is timed there (once before the service and engine timings).';
+  return `Before it is timed, the app answers every query ${warmUp.passes + 1} times, for ${(warmUp.ms / 1000).toFixed(0)} s: a process's latency keeps falling for its first ten to fifteen seconds of searches while V8 optimizes and sizes its heap, and a warm Lambda has served that much.`;
 }

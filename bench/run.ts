@@ -28,7 +28,7 @@ import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi,
 import { ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
-import { byQuery, timeWarm } from './warm';
+import { byQuery, timeWarm, WARM_UP_MS } from './warm';
 import { buildQueries, RANGE_KINDS, type BenchQuery } from './queries';
 import { runRealTimelines } from './real-timelines';
 import { printSummary, renderMarkdown, type EngineFigures, type RunResult } from './report';
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       if (wants('warm')) {
         answers.ours = [];
         for (const query of queries) answers.ours.push(await answerThroughApi(app, TIMELINE, query));
-        log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request in a process of its own…`);
+        log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request in a process of its own, after ${WARM_UP_MS / 1000} s of warm-up…`);
         // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
         const warm = await timeWarm({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries, rounds.ours);
         figures.ours = { ...engineFigures(byQuery(queries, warm.app)), readsPerSearch: warm.readsPerSearch };
@@ -257,6 +257,7 @@ async function main(): Promise<void> {
         figures.engine = engineFigures(byQuery(queries, warm.engine));
         result.breakdown = { manifestGetItem: warm.manifestGetItem };
         result.warmInOwnProcess = true;
+        result.warmUp = warm.warmUp;
         log(`breakdown: service ${figures.service.overall.p50.toFixed(2)} ms p50, manifest GetItem ${result.breakdown.manifestGetItem.p50.toFixed(2)} ms p50, engine ${figures.engine.overall.p50.toFixed(2)} ms p50 / ${figures.engine.overall.p99.toFixed(2)} ms p99`);
       }
 

@@ -24,12 +24,10 @@ const cases = queries.map((_, i) => i);
 const app = createApp({ config, client });
 const meter = new DynamoMeter().attach(client);
 const paths = queries.map((query) => searchPath(timeline, query));
-// A Lambda that has been warm a while runs optimized code: two more passes before timeCases' own warm-up, as the
-// app is timed first and would otherwise also pay for compiling the code the service and engine timings reuse.
-for (let pass = 0; pass < 2; pass += 1) for (const path of paths) await searchThroughApi(app, path);
+const warmUp = await warmUpApp(Number(process.env.WARM_UP_MS ?? 0));
 const appTimings = plain(await timeCases(cases, rounds, (i) => searchThroughApi(app, paths[i]!)));
 const reads = totalOf(meter.snapshot());
-const searches = (rounds + 3) * queries.length;
+const searches = (warmUp.passes + 1 + rounds) * queries.length;
 
 const service = await timeService();
 const manifest = summarizeAll(await timeCases([timeline], 200, () => store.getManifest(timeline)));
@@ -39,11 +37,24 @@ const result: WarmResult = {
   app: appTimings,
   service,
   engine,
+  warmUp,
   manifestGetItem: manifest,
   readsPerSearch: { requests: reads.requests / searches, bytes: reads.itemBytesRead / searches, rcu: reads.rcu / searches },
 };
 console.log(`WARM_RESULT ${JSON.stringify(result)}`);
 process.exit(0);
+
+/**
+ * A Lambda that has been warm a while runs optimized code in a heap sized to its work: passes through the app until
+ * `ms` have gone by, at least two (the app is timed first and would otherwise also pay for compiling the code the
+ * service and engine timings reuse).
+ */
+async function warmUpApp(ms: number): Promise<{ passes: number; ms: number }> {
+  const started = performance.now();
+  let passes = 0;
+  for (; passes < 2 || performance.now() - started < ms; passes += 1) for (const path of paths) await searchThroughApi(app, path);
+  return { passes, ms: performance.now() - started };
+}
 
 /** The service without HTTP, with the app's cache budget; a function of its own, so its copy of the index can go before the engine loads one. */
 async function timeService(): Promise<WarmTimings> {
