@@ -27,10 +27,14 @@ export class IpcProcess<Request, Reply> {
     child.on('message', (reply: Reply) => this.waiting.shift()?.(reply));
   }
 
-  /** Forks the script through tsx and resolves once it sent its first message, with that message. */
-  static async fork<Request, Reply>(script: string, env: Record<string, string | undefined>): Promise<{ process: IpcProcess<Request, Reply>; first: Reply }> {
+  /** Forks the script through tsx, with these V8 flags, and resolves once it sent its first message, with that message. */
+  static async fork<Request, Reply>(
+    script: string,
+    env: Record<string, string | undefined>,
+    flags: string[] = [],
+  ): Promise<{ process: IpcProcess<Request, Reply>; first: Reply }> {
     const child = fork(script, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...flags, '--import', 'tsx'],
       env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,5 +1,5 @@
 import type { App } from '../lib/app';
-import { STREAM_BATCH_SIZE } from '../lib/search/indexer';
+import { DEPLOYMENT } from './deployment';
 import type { BenchEvent } from './generator';
 import { BENCH_API_KEY, type IndexerProcess } from './ingest';
 import { summarize, type Summary } from './latency';
@@ -67,18 +67,6 @@ export const PRICES = {
   alarmPerMonth: 0.1,
 } as const;
 
-/** Deployment facts the model assumes (from cdk/settings.ts and the stack). */
-const DEPLOYMENT = {
-  apiMemoryGb: 1,
-  indexerMemoryGb: 0.5,
-  /** Errors and throttles of the reader, writer and indexer functions, iterator age, dead letters. */
-  alarms: 8,
-  secrets: 1,
-  /** Lambda stream batch size in AWS (cdk indexerBatchSize), the same the local poller uses. */
-  indexerBatchSize: STREAM_BATCH_SIZE,
-  /** Share of searches that meet a cold Lambda (an assumption: about one an hour at 1M a month is 0.07%; 1% is pessimistic). */
-  coldShare: 0.01,
-} as const;
 
 /** One priced scenario. */
 export interface CostLine {

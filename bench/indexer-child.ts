@@ -21,6 +21,8 @@ export interface IndexerStats {
   busyMs: number;
   /** CPU time of the whole process: the handler, and reading and converting the stream. */
   cpuMs: number;
+  /** The process's peak resident memory since it started, the figure a Lambda's memory size must hold. */
+  peakRssBytes: number;
   meter: ReturnType<DynamoMeter['snapshot']>;
 }
 
@@ -68,13 +70,13 @@ process.on('message', (message: IndexerRequest) => {
           break;
         }
         case 'stats':
-          reply({ type: 'stats', stats: { ...stats, cpuMs: ownCpuMs() - cpuAtReset, meter: meter.snapshot() } });
+          reply({ type: 'stats', stats: { ...stats, cpuMs: ownCpuMs() - cpuAtReset, peakRssBytes: peakRssBytes(), meter: meter.snapshot() } });
           break;
         case 'reset':
           stats = { invocations: 0, records: 0, busyMs: 0 };
           cpuAtReset = ownCpuMs();
           meter.reset();
-          reply({ type: 'stats', stats: { ...stats, cpuMs: 0, meter: meter.snapshot() } });
+          reply({ type: 'stats', stats: { ...stats, cpuMs: 0, peakRssBytes: peakRssBytes(), meter: meter.snapshot() } });
           break;
         case 'stop':
           await poller.stop();
@@ -86,3 +88,7 @@ process.on('message', (message: IndexerRequest) => {
   })();
 });
 reply({ type: 'ready' });
+
+function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}

@@ -9,6 +9,7 @@ import { toIndexedDoc, type IndexedDoc } from '../lib/search/shard';
 import type { BenchEvent } from './generator';
 import type { ApiReply, ApiRequest, ApiStats } from './api-child';
 import { IpcProcess } from './child';
+import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
 import type { IndexerReply, IndexerRequest, IndexerStats } from './indexer-child';
 import { summarize, type Summary } from './latency';
 
@@ -133,7 +134,8 @@ export class IndexerProcess {
 
   /** Starts the indexer against a table and resolves once it polls the stream. */
   static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string; INDEXER_STARTING_POSITION?: 'LATEST' }): Promise<IndexerProcess> {
-    const { process: ipc } = await IpcProcess.fork<IndexerRequest, IndexerReply>(fileURLToPath(new URL('./indexer-child.ts', import.meta.url)), env);
+    const script = fileURLToPath(new URL('./indexer-child.ts', import.meta.url));
+    const { process: ipc } = await IpcProcess.fork<IndexerRequest, IndexerReply>(script, env, lambdaHeapFlags(DEPLOYMENT.indexerMemoryGb * 1024));
     return new IndexerProcess(ipc);
   }
 
@@ -171,7 +173,8 @@ export class ApiProcess {
 
   /** Starts the API against a table and resolves once it listens. */
   static async start(env: { DYNAMODB_ENDPOINT: string; TABLE_NAME: string; API_KEYS: string }): Promise<ApiProcess> {
-    const { process: ipc, first } = await IpcProcess.fork<ApiRequest, ApiReply>(fileURLToPath(new URL('./api-child.ts', import.meta.url)), { ...env, LOG_LEVEL: 'error' });
+    const script = fileURLToPath(new URL('./api-child.ts', import.meta.url));
+    const { process: ipc, first } = await IpcProcess.fork<ApiRequest, ApiReply>(script, { ...env, LOG_LEVEL: 'error' }, lambdaHeapFlags(DEPLOYMENT.apiMemoryGb * 1024));
     if (first.type !== 'ready') throw new Error(`API process: expected ready, got ${first.type}`);
     return new ApiProcess(ipc, `http://127.0.0.1:${first.port}`);
   }

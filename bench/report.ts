@@ -1,5 +1,6 @@
 import type { ColdResult, MemoryResult, ShardCodecResult } from './cold';
 import type { CostModel, TrickleResult } from './cost';
+import { DEPLOYMENT } from './deployment';
 import type { IngestResult } from './ingest';
 import { ms, type Summary } from './latency';
 import { totalOf, type MeterSnapshot } from './meter';
@@ -55,7 +56,9 @@ export interface RunResult {
     drainMs?: number;
     searchableMs?: number;
     verifiedTotal?: number;
-    indexer?: { invocations: number; records: number; busyMs: number; cpuMs?: number; meter: MeterSnapshot };
+    /** V8 flags of the API and indexer processes: the heap limits Lambda gives their functions. */
+    heapFlags?: { api: string[]; indexer: string[] };
+    indexer?: { invocations: number; records: number; busyMs: number; cpuMs?: number; peakRssBytes?: number; meter: MeterSnapshot };
     /**
      * CPU time (ms) of each process over the raw write, and over the API's from its first POST until the indexer drained.
      * `client` is the benchmark process; `app` the API's own process (earlier runs had the app in the benchmark process,
@@ -223,11 +226,11 @@ function runSection(run: RunResult): string[] {
     const how = i.cpuMs?.api.client !== undefined ? 'over HTTP to the API in its own process' : 'through app.request in the benchmark process';
     p(`| API: POST 1,000 a request, 8 in flight, ${how} (validation, current versions, date buckets, BatchWriteItem 25 x 8) | ${Math.round(api.eventsPerS)} | ${(api.ms / 1000).toFixed(1)} s | ${api.requests} | ${ms(api.requestMs.p50)} / ${ms(api.requestMs.p99)} ms |`);
     p(`| raw BatchWriteItem of the same items, 25 a request, 8 in flight, stream-enabled table on a separate DynamoDB Local | ${Math.round(i.raw.eventsPerS)} | ${(i.raw.ms / 1000).toFixed(1)} s | ${i.raw.requests} | ${ms(i.raw.requestMs.p50)} / ${ms(i.raw.requestMs.p99)} ms |`);
-    p('', `Ratio ours/raw: **${(i.ratio ?? 0).toFixed(2)}** (target ≥ 0.8). The indexer ran in its own process during the ingest (as the stream Lambda runs apart from the API), on the same 2 cores as DynamoDB Local and the API.`, '');
+    p('', `Ratio ours/raw: **${(i.ratio ?? 0).toFixed(2)}** (target ≥ 0.8). The indexer ran in its own process during the ingest (as the stream Lambda runs apart from the API), on the same 2 cores as DynamoDB Local and the API.${i.heapFlags ? ` The API and indexer processes ran with the heap limits Lambda's Node.js runtime gives their functions (${DEPLOYMENT.apiMemoryGb * 1024} MB: \`${i.heapFlags.api.join(' ')}\`; ${DEPLOYMENT.indexerMemoryGb * 1024} MB: \`${i.heapFlags.indexer.join(' ')}\`).` : ''}`, '');
     p(`Searchable: the indexer drained **${Math.round(i.drainMs ?? 0)} ms** after the last acknowledgement; the last event was found by a search **${Math.round(i.searchableMs ?? 0)} ms** after it (target ≤ 2,000 ms). A search then counted ${i.verifiedTotal?.toLocaleString('en-US')} events, all of them.`, '');
     if (i.indexer) {
       const w = totalOf(i.indexer.meter);
-      p(`Indexer: ${i.indexer.invocations} handler calls for ${i.indexer.records.toLocaleString('en-US')} records, ${(i.indexer.busyMs / 1000).toFixed(1)} s busy; wrote ${mib(w.itemBytesWritten)} of shard chunks (${Math.round(i.indexBytesWrittenPerEvent ?? 0).toLocaleString('en-US')} bytes an event, ${(i.indexWcuPerEvent ?? 0).toFixed(2)} WCU an event incl. deletes of replaced chunks) against ${(i.apiWcuPerEvent ?? 0).toFixed(2)} WCU an event for the event item and its date-index copy.`, '');
+      p(`Indexer: ${i.indexer.invocations} handler calls for ${i.indexer.records.toLocaleString('en-US')} records, ${(i.indexer.busyMs / 1000).toFixed(1)} s busy; wrote ${mib(w.itemBytesWritten)} of shard chunks (${Math.round(i.indexBytesWrittenPerEvent ?? 0).toLocaleString('en-US')} bytes an event, ${(i.indexWcuPerEvent ?? 0).toFixed(2)} WCU an event incl. deletes of replaced chunks) against ${(i.apiWcuPerEvent ?? 0).toFixed(2)} WCU an event for the event item and its date-index copy.${i.indexer.peakRssBytes ? ` The indexer process peaked at ${mib(i.indexer.peakRssBytes)} resident (the tsx loader included), against the ${DEPLOYMENT.indexerMemoryGb * 1024} MB of the indexer function.` : ''}`, '');
     }
     if (i.cpuMs) {
       const { raw, api } = i.cpuMs;
@@ -482,5 +485,5 @@ function decodeSteps(codec: ShardCodecResult): string {
 
 function warmUpText(warmUp: RunResult['warmUp']): string {
   if (!warmUp) return 'Each query runs three times through the app before it is timed there (once before the service and engine timings).';
-  return `Before it is timed, the app answers every query ${warmUp.passes + 1} times, for ${(warmUp.ms / 1000).toFixed(0)} s: a process's latency keeps falling for its first ten to fifteen seconds of searches while V8 optimizes and sizes its heap, and a warm Lambda has served that much.`;
+  return `Before it is timed, the app answers every query ${warmUp.passes + 1} times, for ${(warmUp.ms / 1000).toFixed(0)} s, so that timing starts from the steady state of a Lambda that has been warm a while.`;
 }

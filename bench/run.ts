@@ -23,6 +23,7 @@ import { scanSearch, type ScanAnswer } from './baselines/scan';
 import { cpuDuring } from './cpu';
 import { coldSearch, measureMemory, measureShardCodec, type ColdResult } from './cold';
 import { costModel, measureTrickle } from './cost';
+import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
 import { generateCorpus, startOf } from './generator';
 import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
 import { ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
@@ -204,7 +205,8 @@ async function main(): Promise<void> {
           drainMs,
           searchableMs,
           verifiedTotal: total,
-          indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, cpuMs: indexerStats.cpuMs, meter: indexerStats.meter },
+          heapFlags: { api: lambdaHeapFlags(DEPLOYMENT.apiMemoryGb * 1024), indexer: lambdaHeapFlags(DEPLOYMENT.indexerMemoryGb * 1024) },
+          indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, cpuMs: indexerStats.cpuMs, peakRssBytes: indexerStats.peakRssBytes, meter: indexerStats.meter },
           cpuMs: {
             raw: { engine: rawEngineCpuMs, client: rawClientCpuMs },
             api: { engine: apiEngineCpuMs, client: clientCpuMs, app: apiStats.cpuMs, indexer: indexerStats.cpuMs },
