@@ -48,6 +48,23 @@ export async function timeCases<T>(cases: readonly T[], rounds: number, run: (it
   return { samples, wallMs: performance.now() - started, runs: rounds * cases.length };
 }
 
+/** Samples per case, in the order the cases were given: timings as a child process reports them. */
+export interface OrderedTimings {
+  samples: number[][];
+  wallMs: number;
+  runs: number;
+}
+
+/** Timings of the cases 0 to n - 1 as plain lists, to send from a child process. */
+export function ordered(timings: Timings<number>): OrderedTimings {
+  return { samples: [...timings.samples.keys()].sort((a, b) => a - b).map((i) => timings.samples.get(i)!), wallMs: timings.wallMs, runs: timings.runs };
+}
+
+/** A child's samples keyed by the cases they belong to, as the rest of the benchmark keeps timings. */
+export function keyedBy<T>(cases: readonly T[], timings: OrderedTimings): Timings<T> {
+  return { samples: new Map(cases.map((item, i) => [item, timings.samples[i]!])), wallMs: timings.wallMs, runs: timings.runs };
+}
+
 /** Timings grouped by a label of each case (query kind, range), summarized. */
 export function summarizeBy<T>(timings: Timings<T>, label: (item: T) => string): Record<string, Summary> {
   const groups = new Map<string, number[]>();

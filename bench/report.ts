@@ -272,7 +272,7 @@ function runSection(run: RunResult): string[] {
 
   if (f.ours) {
     p('## Warm search', '');
-    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. ' + warmUpText(run.warmUp) + ' FTS5 and MiniSearch run in the benchmark process.' + fts5HalvesText(f.fts5?.halvesP50), '');
+    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. ' + warmUpText(run.warmUp) + fts5ProcessText(f.fts5?.halvesP50), '');
     const engines = (['ours', 'service', 'engine', 'fts5', 'minisearch_single'] as const).filter((name) => f[name]);
     const names: Record<string, string> = { ours: 'ours (app.request)', service: 'SearchService.search', engine: 'engine only', fts5: 'SQLite FTS5', minisearch_single: 'one MiniSearch' };
     p('p50 / p99 in ms by range:', '');
@@ -490,7 +490,7 @@ function warmUpText(warmUp: RunResult['warmUp']): string {
   return `Before it is timed, the app answers every query ${warmUp.passes + 1} times, for ${(warmUp.ms / 1000).toFixed(0)} s, so that timing starts from the steady state of a Lambda that has been warm a while.`;
 }
 
-function fts5HalvesText(halves: [number, number] | undefined): string {
-  if (!halves) return '';
-  return ` FTS5 was timed half its rounds before ours and half after, so that the machine changing speed during the run moves both alike: p50 ${ms(halves[0])} ms before, ${ms(halves[1])} ms after.`;
+function fts5ProcessText(halves: [number, number] | undefined): string {
+  if (!halves) return ' FTS5 and MiniSearch run in the benchmark process.';
+  return ` FTS5 runs in a process of its own too, holding only its in-memory database, half its rounds before ours and half after, so that the machine changing speed during the run moves both alike (p50 ${ms(halves[0])} ms before, ${ms(halves[1])} ms after); MiniSearch runs in the benchmark process.`;
 }

@@ -7,8 +7,9 @@
  * writes bench/RESULTS.md and bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from '../lib/app';
@@ -17,7 +18,7 @@ import { createDynamoClient } from '../lib/dynamo-client';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lib/dynamodb-local';
 import { ShardStore } from '../lib/search/shard-store';
 import { ensureTable, ensureTables, eventTableDefinition } from '../lib/table';
-import { Fts5Baseline, sqliteVersion, type EngineAnswer, type KeyBounds } from './baselines/fts5';
+import { Fts5Baseline, sqliteVersion, timeFts5, type EngineAnswer } from './baselines/fts5';
 import { MiniSearchSingle } from './baselines/minisearch-single';
 import { scanSearch, type ScanAnswer } from './baselines/scan';
 import { cpuDuring } from './cpu';
@@ -26,10 +27,10 @@ import { costModel, measureTrickle } from './cost';
 import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
 import { generateCorpus, startOf } from './generator';
 import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
-import { ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
+import { keyedBy, ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
-import { byQuery, timeWarm, WARM_UP_MS } from './warm';
+import { timeWarm, WARM_UP_MS } from './warm';
 import { buildQueries, RANGE_KINDS, type BenchQuery } from './queries';
 import { runRealTimelines } from './real-timelines';
 import { printSummary, renderMarkdown, type EngineFigures, type RunResult } from './report';
@@ -247,18 +248,19 @@ async function main(): Promise<void> {
 
       const answers: Record<string, EngineAnswer[]> = {};
       const figures: Record<string, EngineFigures> = {};
-      // FTS5 is timed half before ours and half after, so that the machine slowing down or speeding up during the run
-      // moves both alike: with the same data and queries, its p50 came out anywhere from 1.07 to 1.83 ms from run to run.
-      let fts5: { baseline: Fts5Baseline; bounds: Map<BenchQuery, KeyBounds>; buildMs: number; before: Timings<BenchQuery> } | undefined;
+      // FTS5 is timed in a process of its own, as ours is, half its rounds before ours and half after, so that the
+      // machine slowing down or speeding up during the run moves both alike.
+      let fts5: { dbPath: string; buildMs: number; before: Timings<BenchQuery> } | undefined;
       if (wants('fts5')) await guard('fts5', async () => {
         const t0 = performance.now();
         const baseline = Fts5Baseline.build(prepared.docs);
         const buildMs = performance.now() - t0;
-        const bounds = new Map(queries.map((query) => [query, boundsOf(query)]));
-        answers.fts5 = queries.map((query) => baseline.search(query, bounds.get(query)!));
-        log(`FTS5 built in ${(buildMs / 1000).toFixed(1)} s (plan: ${baseline.plan(monthQuery, bounds.get(monthQuery)!)}); timing half its rounds…`);
-        const before = await timeCases(queries, Math.ceil(rounds.fts5 / 2), (query) => baseline.search(query, bounds.get(query)!));
-        fts5 = { baseline, bounds, buildMs, before };
+        answers.fts5 = queries.map((query) => baseline.search(query, boundsOf(query)));
+        log(`FTS5 built in ${(buildMs / 1000).toFixed(1)} s (plan: ${baseline.plan(monthQuery, boundsOf(monthQuery))}); timing half its rounds in a process of its own…`);
+        const dbPath = join(mkdtempSync(join(tmpdir(), 'bench-fts5-')), 'fts5.db');
+        writeFileSync(dbPath, baseline.serialize());
+        baseline.close();
+        fts5 = { dbPath, buildMs, before: await timeFts5(dbPath, queries, Math.ceil(rounds.fts5 / 2)) };
       });
 
       if (wants('warm')) {
@@ -267,10 +269,10 @@ async function main(): Promise<void> {
         log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request in a process of its own, after ${WARM_UP_MS / 1000} s of warm-up…`);
         // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
         const warm = await timeWarm({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries, rounds.ours);
-        figures.ours = { ...engineFigures(byQuery(queries, warm.app)), readsPerSearch: warm.readsPerSearch };
+        figures.ours = { ...engineFigures(keyedBy(queries, warm.app)), readsPerSearch: warm.readsPerSearch };
         log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
-        figures.service = engineFigures(byQuery(queries, warm.service));
-        figures.engine = engineFigures(byQuery(queries, warm.engine));
+        figures.service = engineFigures(keyedBy(queries, warm.service));
+        figures.engine = engineFigures(keyedBy(queries, warm.engine));
         result.breakdown = { manifestGetItem: warm.manifestGetItem };
         result.warmInOwnProcess = true;
         result.warmUp = warm.warmUp;
@@ -278,8 +280,8 @@ async function main(): Promise<void> {
       }
 
       if (fts5) await guard('fts5', async () => {
-        const after = await timeCases(queries, rounds.fts5 - Math.ceil(rounds.fts5 / 2), (query) => fts5!.baseline.search(query, fts5!.bounds.get(query)!));
-        fts5!.baseline.close();
+        const after = await timeFts5(fts5!.dbPath, queries, rounds.fts5 - Math.ceil(rounds.fts5 / 2));
+        rmSync(dirname(fts5!.dbPath), { recursive: true, force: true });
         const halvesP50: [number, number] = [summarizeAll(fts5!.before).p50, summarizeAll(after).p50];
         figures.fts5 = { ...engineFigures(joinTimings(fts5!.before, after)), buildMs: fts5!.buildMs, halvesP50 };
         log(`FTS5: p50 ${figures.fts5.overall.p50.toFixed(2)} ms (${halvesP50.map((p50) => p50.toFixed(2)).join(' before ours, ')} after), p99 ${figures.fts5.overall.p99.toFixed(2)} ms`);

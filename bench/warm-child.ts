@@ -8,10 +8,10 @@ import { createDynamoClient } from '../lib/dynamo-client';
 import { SearchQuery } from '../lib/search/search-schema';
 import { SearchService } from '../lib/search/search-service';
 import { ShardStore } from '../lib/search/shard-store';
-import { summarizeAll, timeCases, type Timings } from './latency';
+import { ordered, summarizeAll, timeCases, type OrderedTimings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { boundsOf, LoadedIndex, searchPath, searchThroughApi } from './ours';
-import type { WarmQuery, WarmResult, WarmTimings } from './warm';
+import type { WarmQuery, WarmResult } from './warm';
 
 const config = loadConfig();
 const timeline = process.env.WARM_TIMELINE ?? 'bench';
@@ -25,7 +25,7 @@ const app = createApp({ config, client });
 const meter = new DynamoMeter().attach(client);
 const paths = queries.map((query) => searchPath(timeline, query));
 const warmUp = await warmUpApp(Number(process.env.WARM_UP_MS ?? 0));
-const appTimings = plain(await timeCases(cases, rounds, (i) => searchThroughApi(app, paths[i]!)));
+const appTimings = ordered(await timeCases(cases, rounds, (i) => searchThroughApi(app, paths[i]!)));
 const reads = totalOf(meter.snapshot());
 const searches = (warmUp.passes + 1 + rounds) * queries.length;
 
@@ -57,19 +57,15 @@ async function warmUpApp(ms: number): Promise<{ passes: number; ms: number }> {
 }
 
 /** The service without HTTP, with the app's cache budget; a function of its own, so its copy of the index can go before the engine loads one. */
-async function timeService(): Promise<WarmTimings> {
+async function timeService(): Promise<OrderedTimings> {
   const search = new SearchService(store, undefined, { maxCompressedBytes: config.SEARCH_CACHE_MB * 1024 * 1024 });
   const parsed = queries.map((query) => SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) }));
-  return plain(await timeCases(cases, rounds, (i) => search.search(timeline, parsed[i]!)));
+  return ordered(await timeCases(cases, rounds, (i) => search.search(timeline, parsed[i]!)));
 }
 
 /** The engine alone: parse, plan, prune, match, score, top 10, over every shard loaded once. */
-async function timeEngine(): Promise<WarmTimings> {
+async function timeEngine(): Promise<OrderedTimings> {
   const loaded = await LoadedIndex.load(store, timeline);
   const bounds = queries.map((query) => boundsOf(query));
-  return plain(await timeCases(cases, rounds, (i) => loaded.search(queries[i]!.q, bounds[i]!)));
-}
-
-function plain(timings: Timings<number>): WarmTimings {
-  return { samples: cases.map((i) => timings.samples.get(i)!), wallMs: timings.wallMs, runs: timings.runs };
+  return ordered(await timeCases(cases, rounds, (i) => loaded.search(queries[i]!.q, bounds[i]!)));
 }

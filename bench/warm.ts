@@ -1,23 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { runScript } from './child';
-import type { Summary, Timings } from './latency';
+import type { OrderedTimings, Summary } from './latency';
 import type { BenchQuery } from './queries';
 
 /** What the warm child needs of a query. */
 export type WarmQuery = Pick<BenchQuery, 'q' | 'from' | 'to'>;
 
-/** Samples per query, in the order the queries were given. */
-export interface WarmTimings {
-  samples: number[][];
-  wallMs: number;
-  runs: number;
-}
-
 /** What a warm instance measured: through the app, the service alone, the engine alone, a manifest read. */
 export interface WarmResult {
-  app: WarmTimings;
-  service: WarmTimings;
-  engine: WarmTimings;
+  app: OrderedTimings;
+  service: OrderedTimings;
+  engine: OrderedTimings;
   /** Passes over the queries through the app before it was timed, and how long they took. */
   warmUp: { passes: number; ms: number };
   manifestGetItem: Summary;
@@ -55,9 +48,4 @@ export async function timeWarm(env: WarmEnv, queries: readonly BenchQuery[], rou
     WARM_UP_MS: String(WARM_UP_MS),
   };
   return runScript<WarmResult>(script, 'WARM_RESULT', childEnv, heap);
-}
-
-/** The child's samples keyed by the queries they belong to, as the rest of the benchmark keeps timings. */
-export function byQuery(queries: readonly BenchQuery[], timings: WarmTimings): Timings<BenchQuery> {
-  return { samples: new Map(queries.map((query, i) => [query, timings.samples[i]!])), wallMs: timings.wallMs, runs: timings.runs };
 }

@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { IndexedDoc } from '../../lib/search/shard';
+import { runScript } from '../child';
+import { keyedBy, type OrderedTimings, type Timings } from '../latency';
 import type { BenchQuery } from '../queries';
 
 /** What every engine answers: the exact number of matches and the ids of the first ten. */
@@ -28,6 +31,11 @@ export class Fts5Baseline {
     const join = 'FROM docs JOIN dates ON dates.rowid = docs.rowid WHERE docs MATCH ? AND dates.start <= ? AND dates.end >= ?';
     this.topStatement = db.prepare(`SELECT dates.id AS id ${join} ORDER BY rank LIMIT 10`);
     this.countStatement = db.prepare(`SELECT count(*) AS n ${join}`);
+  }
+
+  /** An in-memory database from the bytes `serialize` gave. */
+  static fromBytes(bytes: Buffer): Fts5Baseline {
+    return new Fts5Baseline(new Database(bytes));
   }
 
   /** Loads the documents into a fresh in-memory database. */
@@ -67,10 +75,22 @@ export class Fts5Baseline {
     return rows.map((row) => row.detail).join('; ');
   }
 
+  /** The whole database, for a process of its own to load (`fromBytes`). */
+  serialize(): Buffer {
+    return this.db.serialize();
+  }
+
   /** Frees the database. */
   close(): void {
     this.db.close();
   }
+}
+
+/** Times the queries over a serialized database (`Fts5Baseline.serialize`, written to `dbPath`) in a process of its own. */
+export async function timeFts5(dbPath: string, queries: readonly BenchQuery[], rounds: number): Promise<Timings<BenchQuery>> {
+  const script = fileURLToPath(new URL('../fts5-child.ts', import.meta.url));
+  const result = await runScript<OrderedTimings>(script, 'FTS5_RESULT', { FTS5_DB: dbPath, FTS5_QUERIES: JSON.stringify(queries), FTS5_ROUNDS: String(rounds) });
+  return keyedBy(queries, result);
 }
 
 /** SQLite's version, for the report. */
