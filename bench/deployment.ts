@@ -3,7 +3,7 @@ import { STREAM_BATCH_SIZE } from '../lib/search/indexer';
 /** Deployment facts the benchmark assumes (from cdk/settings.ts and the stack). */
 export const DEPLOYMENT = {
   apiMemoryGb: 1,
-  indexerMemoryGb: 0.5,
+  indexerMemoryGb: 1,
   /** Errors and throttles of the reader, writer and indexer functions, iterator age, dead letters. */
   alarms: 8,
   secrets: 1,

@@ -1,6 +1,6 @@
 import type { ColdResult, MemoryResult, ShardCodecResult } from './cold';
 import type { CostModel, TrickleResult } from './cost';
-import { DEPLOYMENT } from './deployment';
+import { lambdaHeapFlags } from './deployment';
 import type { IngestResult } from './ingest';
 import { ms, type Summary } from './latency';
 import { totalOf, type MeterSnapshot } from './meter';
@@ -58,8 +58,8 @@ export interface RunResult {
     drainMs?: number;
     searchableMs?: number;
     verifiedTotal?: number;
-    /** V8 flags of the API and indexer processes: the heap limits Lambda gives their functions. */
-    heapFlags?: { api: string[]; indexer: string[] };
+    /** Memory of the API and indexer functions, whose heap limits their processes ran with (`lambdaHeapFlags`). */
+    lambdaMemoryMb?: { api: number; indexer: number };
     indexer?: { invocations: number; records: number; busyMs: number; cpuMs?: number; peakRssBytes?: number; meter: MeterSnapshot };
     /**
      * CPU time (ms) of each process over the raw write, and over the API's from its first POST until the indexer drained.
@@ -228,11 +228,11 @@ function runSection(run: RunResult): string[] {
     const how = i.cpuMs?.api.client !== undefined ? 'over HTTP to the API in its own process' : 'through app.request in the benchmark process';
     p(`| API: POST 1,000 a request, 8 in flight, ${how} (validation, current versions, date buckets, BatchWriteItem 25 x 8) | ${Math.round(api.eventsPerS)} | ${(api.ms / 1000).toFixed(1)} s | ${api.requests} | ${ms(api.requestMs.p50)} / ${ms(api.requestMs.p99)} ms |`);
     p(`| raw BatchWriteItem of the same items, 25 a request, 8 in flight, stream-enabled table on a separate DynamoDB Local | ${Math.round(i.raw.eventsPerS)} | ${(i.raw.ms / 1000).toFixed(1)} s | ${i.raw.requests} | ${ms(i.raw.requestMs.p50)} / ${ms(i.raw.requestMs.p99)} ms |`);
-    p('', `Ratio ours/raw: **${(i.ratio ?? 0).toFixed(2)}** (target ≥ 0.8). The indexer ran in its own process during the ingest (as the stream Lambda runs apart from the API), on the same 2 cores as DynamoDB Local and the API.${i.heapFlags ? ` The API and indexer processes ran with the heap limits Lambda's Node.js runtime gives their functions (${DEPLOYMENT.apiMemoryGb * 1024} MB: \`${i.heapFlags.api.join(' ')}\`; ${DEPLOYMENT.indexerMemoryGb * 1024} MB: \`${i.heapFlags.indexer.join(' ')}\`).` : ''}`, '');
+    p('', `Ratio ours/raw: **${(i.ratio ?? 0).toFixed(2)}** (target ≥ 0.8). The indexer ran in its own process during the ingest (as the stream Lambda runs apart from the API), on the same 2 cores as DynamoDB Local and the API.${i.lambdaMemoryMb ? ` The API and indexer processes ran with the heap limits Lambda's Node.js runtime gives their functions (${i.lambdaMemoryMb.api} MB: \`${lambdaHeapFlags(i.lambdaMemoryMb.api).join(' ')}\`; ${i.lambdaMemoryMb.indexer} MB: \`${lambdaHeapFlags(i.lambdaMemoryMb.indexer).join(' ')}\`).` : ''}`, '');
     p(`Searchable: the indexer drained **${Math.round(i.drainMs ?? 0)} ms** after the last acknowledgement; the last event was found by a search **${Math.round(i.searchableMs ?? 0)} ms** after it (target ≤ 2,000 ms). A search then counted ${i.verifiedTotal?.toLocaleString('en-US')} events, all of them.`, '');
     if (i.indexer) {
       const w = totalOf(i.indexer.meter);
-      p(`Indexer: ${i.indexer.invocations} handler calls for ${i.indexer.records.toLocaleString('en-US')} records, ${(i.indexer.busyMs / 1000).toFixed(1)} s busy; wrote ${mib(w.itemBytesWritten)} of shard chunks (${Math.round(i.indexBytesWrittenPerEvent ?? 0).toLocaleString('en-US')} bytes an event, ${(i.indexWcuPerEvent ?? 0).toFixed(2)} WCU an event incl. deletes of replaced chunks) against ${(i.apiWcuPerEvent ?? 0).toFixed(2)} WCU an event for the event item and its date-index copy.${i.indexer.peakRssBytes ? ` The indexer process peaked at ${mib(i.indexer.peakRssBytes)} resident (the tsx loader included), against the ${DEPLOYMENT.indexerMemoryGb * 1024} MB of the indexer function.` : ''}`, '');
+      p(`Indexer: ${i.indexer.invocations} handler calls for ${i.indexer.records.toLocaleString('en-US')} records, ${(i.indexer.busyMs / 1000).toFixed(1)} s busy; wrote ${mib(w.itemBytesWritten)} of shard chunks (${Math.round(i.indexBytesWrittenPerEvent ?? 0).toLocaleString('en-US')} bytes an event, ${(i.indexWcuPerEvent ?? 0).toFixed(2)} WCU an event incl. deletes of replaced chunks) against ${(i.apiWcuPerEvent ?? 0).toFixed(2)} WCU an event for the event item and its date-index copy.${i.indexer.peakRssBytes && i.lambdaMemoryMb ? ` The indexer process peaked at ${mib(i.indexer.peakRssBytes)} resident (the tsx loader and modules included, about 110 MiB at rest), against the ${i.lambdaMemoryMb.indexer} MB of the indexer function.` : ''}`, '');
     }
     if (i.cpuMs) {
       const { raw, api } = i.cpuMs;

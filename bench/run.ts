@@ -24,7 +24,7 @@ import { scanSearch, type ScanAnswer } from './baselines/scan';
 import { cpuDuring } from './cpu';
 import { coldSearch, measureMemory, measureShardCodec, type ColdResult } from './cold';
 import { costModel, measureTrickle } from './cost';
-import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
+import { DEPLOYMENT } from './deployment';
 import { generateCorpus, startOf } from './generator';
 import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
 import { keyedBy, ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
           drainMs,
           searchableMs,
           verifiedTotal: total,
-          heapFlags: { api: lambdaHeapFlags(DEPLOYMENT.apiMemoryGb * 1024), indexer: lambdaHeapFlags(DEPLOYMENT.indexerMemoryGb * 1024) },
+          lambdaMemoryMb: { api: DEPLOYMENT.apiMemoryGb * 1024, indexer: DEPLOYMENT.indexerMemoryGb * 1024 },
           indexer: { invocations: indexerStats.invocations, records: indexerStats.records, busyMs: indexerStats.busyMs, cpuMs: indexerStats.cpuMs, peakRssBytes: indexerStats.peakRssBytes, meter: indexerStats.meter },
           cpuMs: {
             raw: { engine: rawEngineCpuMs, client: rawClientCpuMs },

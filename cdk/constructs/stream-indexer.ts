@@ -45,9 +45,9 @@ export interface StreamIndexerProps {
    */
   readonly maxRecordAge?: Duration;
   /**
-   * Memory in MB.
+   * Memory in MB: a batch holds its records and the shards it rewrites (up to 32 kept for the next batch).
    *
-   * @default 512
+   * @default 1024
    */
   readonly memorySize?: number;
   /**
@@ -81,7 +81,7 @@ const DEFAULTS = {
   batchSize: STREAM_BATCH_SIZE,
   retryAttempts: 5,
   maxRecordAge: Duration.hours(6),
-  memorySize: 512,
+  memorySize: 1024,
   timeout: Duration.seconds(60),
   logLevel: 'info',
   logRetention: RetentionDays.ONE_MONTH,

@@ -13,7 +13,7 @@ describe('Settings', () => {
         stage: 'dev',
         allowedOrigins: ['*'],
         apiMemoryMb: 1024,
-        indexerMemoryMb: 512,
+        indexerMemoryMb: 1024,
         indexerBatchSize: 5000,
         destroyOnRemoval: false,
         web: false,

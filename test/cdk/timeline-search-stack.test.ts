@@ -157,7 +157,7 @@ describe('TimelineSearchStack', () => {
           Environment: { Variables: { CORS_ORIGINS: 'https://timelines.example.org,http://localhost:5173', SEARCH_CACHE_MB: '192' } },
         });
       }
-      expect(resources[ids.indexer].Properties).toMatchObject({ MemorySize: 512, Timeout: 60 });
+      expect(resources[ids.indexer].Properties).toMatchObject({ MemorySize: 1024, Timeout: 60 });
     });
 
     it('tells only the writer where the API keys are, by ARN', () => {
