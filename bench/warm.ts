@@ -30,7 +30,7 @@ export interface WarmEnv {
 /**
  * How long the app answers the queries before it is timed, so that timing starts from a steady state, as in a Lambda
  * that has been warm a while. In a process that had built a 100k index, one-month p50 fell from 0.73–0.91 ms over the
- * first 3.5 s of searches to 0.30–0.45 ms after 15 s; in the warm child the difference is within run-to-run noise.
+ * first 3.5 s of searches to 0.30–0.59 ms after 15 s; in the warm child the difference is within run-to-run noise.
  */
 export const WARM_UP_MS = 30_000;
 
