@@ -67,7 +67,6 @@ export const PRICES = {
   alarmPerMonth: 0.1,
 } as const;
 
-
 /** One priced scenario. */
 export interface CostLine {
   scenario: string;

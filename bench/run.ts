@@ -260,7 +260,11 @@ async function main(): Promise<void> {
         const dbPath = join(mkdtempSync(join(tmpdir(), 'bench-fts5-')), 'fts5.db');
         writeFileSync(dbPath, baseline.serialize());
         baseline.close();
-        fts5 = { dbPath, buildMs, before: await timeFts5(dbPath, queries, Math.ceil(rounds.fts5 / 2)) };
+        const before = await timeFts5(dbPath, queries, Math.ceil(rounds.fts5 / 2)).catch((error: unknown) => {
+          rmSync(dirname(dbPath), { recursive: true, force: true });
+          throw error;
+        });
+        fts5 = { dbPath, buildMs, before };
       });
 
       if (wants('warm')) {
@@ -280,8 +284,9 @@ async function main(): Promise<void> {
       }
 
       if (fts5) await guard('fts5', async () => {
-        const after = await timeFts5(fts5!.dbPath, queries, rounds.fts5 - Math.ceil(rounds.fts5 / 2));
-        rmSync(dirname(fts5!.dbPath), { recursive: true, force: true });
+        const after = await timeFts5(fts5!.dbPath, queries, rounds.fts5 - Math.ceil(rounds.fts5 / 2)).finally(() =>
+          rmSync(dirname(fts5!.dbPath), { recursive: true, force: true }),
+        );
         const halvesP50: [number, number] = [summarizeAll(fts5!.before).p50, summarizeAll(after).p50];
         figures.fts5 = { ...engineFigures(joinTimings(fts5!.before, after)), buildMs: fts5!.buildMs, halvesP50 };
         log(`FTS5: p50 ${figures.fts5.overall.p50.toFixed(2)} ms (${halvesP50.map((p50) => p50.toFixed(2)).join(' before ours, ')} after), p99 ${figures.fts5.overall.p99.toFixed(2)} ms`);
