@@ -45,41 +45,119 @@ type CountedDoc = Pick<ShardDoc, 'startKey' | 'precision' | FacetField>;
 
 /**
  * Counts facet values over all matching documents. Each shard's values are numbered once (cached
- * with its documents), so a match costs a few typed-array increments; counts meet by value after.
- * A shard with few matches is counted from their documents instead: numbering all its values would
- * cost a cold search more than the query.
+ * with its documents), so a match costs a few typed-array increments, and once across shards, so
+ * the shards' counts meet in a typed array too. A shard with few matches is counted from their
+ * documents unless its values are numbered already: numbering them would cost a cold search more
+ * than the query.
  */
 export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT): Facets {
+  numbering.startCount();
   const count = (field: FacetField) => {
-    const counts = new Map<string, number>();
     for (const { docs, ids } of groups) {
-      if (ids.length * FEW_MATCHES_SHARE < docs.length) {
-        for (let i = 0; i < ids.length; i += 1) for (const value of new Set(docs[ids[i]!]![field])) counts.set(value, (counts.get(value) ?? 0) + 1);
+      const column = ids.length * FEW_MATCHES_SHARE < docs.length ? columnsOf(docs).builtFacet(field) : columnsOf(docs).facet(field);
+      if (!column) {
+        for (let i = 0; i < ids.length; i += 1) {
+          const values = docs[ids[i]!]![field];
+          for (const value of values.length > 1 ? new Set(values) : values) tally.add(numbering.idOf(value), 1);
+        }
         continue;
       }
-      const { values, starts, valueIds } = columnsOf(docs).facet(field);
-      const shardCounts = new Int32Array(values.length);
-      // The values met, so a narrow query reads back its few values, not every value of the shard.
-      const met: number[] = [];
+      const { starts, valueIds } = column;
+      const numbers = numbersOf(column);
       for (let i = 0; i < ids.length; i += 1) {
         const id = ids[i]!;
-        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) if (shardCounts[valueIds[j]!]++ === 0) met.push(valueIds[j]!);
+        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) tally.add(numbers[valueIds[j]!]!, 1);
       }
-      for (const value of met) counts.set(values[value]!, (counts.get(values[value]!) ?? 0) + shardCounts[value]!);
     }
-    return mostFrequent(counts, limit).map(([value, n]) => ({ value, count: n }));
+    return mostFrequent(tally.drain(), limit).map(([value, n]) => ({ value, count: n }));
   };
   return { tags: count('tags'), places: count('places'), people: count('people') };
 }
 
-/** The `limit` most frequent values, ties in value order; only values that can make the cut are sorted by text. */
-function mostFrequent(counts: Map<string, number>, limit: number): [string, number][] {
-  let entries = [...counts];
-  if (entries.length > limit) {
-    const threshold = Int32Array.from(counts.values()).sort()[entries.length - limit]!;
-    entries = entries.filter(([, n]) => n >= threshold);
+// Past this many values numbered across shards, the numbering starts over (about 40 bytes a value).
+const NUMBERED_VALUES_LIMIT = 250_000;
+
+/**
+ * Facet values numbered across shards: merging tens of shards' counts value by value in a Map cost
+ * more than counting the matches. The numbers hold for as long as the generation does.
+ */
+class ValueNumbering {
+  private ids = new Map<string, number>();
+  private values: string[] = [];
+  generation = 0;
+
+  /** Starts over when full: only here, between counts, as the numbers given during a count must hold to its end. */
+  startCount(): void {
+    if (this.values.length <= NUMBERED_VALUES_LIMIT) return;
+    this.ids = new Map();
+    this.values = [];
+    this.generation += 1;
   }
-  return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
+
+  idOf(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      this.ids.set(value, (id = this.values.length));
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  valueOf(id: number): string {
+    return this.values[id]!;
+  }
+}
+
+const numbering = new ValueNumbering();
+
+/** A column's values by their numbers across shards, numbered again when the numbering starts over. */
+function numbersOf(column: FacetColumn): Int32Array {
+  if (column.numbers?.generation !== numbering.generation) {
+    column.numbers = { generation: numbering.generation, ids: Int32Array.from(column.values, (value) => numbering.idOf(value)) };
+  }
+  return column.numbers.ids;
+}
+
+/**
+ * Counts by value number, shared by every count and emptied as it is read: allocating and zeroing
+ * a count per value ever numbered would cost a narrow query more than its few matches.
+ */
+class Tally {
+  private counts = new Int32Array(1024);
+  private readonly met: number[] = [];
+
+  add(id: number, n: number): void {
+    if (id >= this.counts.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.counts.length * 2));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    if (this.counts[id] === 0) this.met.push(id);
+    this.counts[id] += n;
+  }
+
+  /** The values counted and their counts, leaving the tally empty. */
+  drain(): [id: number, count: number][] {
+    const counted = this.met.map((id): [number, number] => [id, this.counts[id]!]);
+    for (const id of this.met) this.counts[id] = 0;
+    this.met.length = 0;
+    return counted;
+  }
+}
+
+const tally = new Tally();
+
+/** The `limit` most frequent values, ties in value order; only values that can make the cut are sorted by text. */
+function mostFrequent(counted: [id: number, count: number][], limit: number): [string, number][] {
+  let kept = counted;
+  if (counted.length > limit) {
+    const threshold = Int32Array.from(counted, ([, n]) => n).sort()[counted.length - limit]!;
+    kept = counted.filter(([, n]) => n >= threshold);
+  }
+  return kept
+    .map(([id, n]): [string, number] => [numbering.valueOf(id), n])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit);
 }
 
 /**
@@ -164,6 +242,8 @@ interface FacetColumn {
   values: string[];
   starts: Int32Array;
   valueIds: Int32Array;
+  /** The values' numbers across shards, once a count has needed them. */
+  numbers?: { generation: number; ids: Int32Array };
 }
 
 /** Per document, the slot of its histogram bucket; per slot, its grouping key, a document to label it from and the bucket once labelled. */
@@ -189,6 +269,11 @@ class DocColumns {
     let column = this.facets.get(field);
     if (!column) this.facets.set(field, (column = facetColumn(this.docs, field)));
     return column;
+  }
+
+  /** The field's column if a count has built it already. */
+  builtFacet(field: FacetField): FacetColumn | undefined {
+    return this.facets.get(field);
   }
 
   buckets(interval: Interval): BucketColumn {

@@ -101,6 +101,34 @@ describe('aggregations', () => {
     it('counts an event once even when it lists a value twice', () => {
       expect(countFacets([doc('2022', { tags: ['war', 'war'] })]).tags).toStrictEqual([{ value: 'war', count: 1 }]);
     });
+
+    it('adds up the counts of one value across shards, however many values each shard has', () => {
+      const shard = (tags: string[][]) => {
+        const matches = tags.map((list) => doc('2022', { tags: list }));
+        return { docs: matches, ids: matches.map((_, i) => i) };
+      };
+      // Many matches in the first two (counted by column), one in forty in the third (counted from its documents).
+      const first = shard([['war'], ['war', 'peace'], ['peace']]);
+      const second = shard([['peace'], ['truce'], ['war']]);
+      const sparse = { ...shard([['war'], ...Array.from({ length: 39 }, () => ['other'])]), ids: [0] };
+      expect(aggregations.countFacets([first, second, sparse]).tags).toStrictEqual([
+        { value: 'war', count: 4 },
+        { value: 'peace', count: 3 },
+        { value: 'truce', count: 1 },
+      ]);
+    });
+
+    // Values are numbered across shards for counting; past a limit the numbering starts over, and counts must not mix.
+    it('counts right after more distinct values than the numbering keeps', () => {
+      const many = Array.from({ length: 260_000 }, (_, i) => doc('2022', { people: [`person ${i}`], tags: ['war'] }));
+      expect(countFacets(many).tags).toStrictEqual([{ value: 'war', count: 260_000 }]);
+      const later = [doc('2022', { people: ['person 7'] }), doc('2022', { people: ['person 7', 'other'] })];
+      expect(countFacets(later).people).toStrictEqual([
+        { value: 'person 7', count: 2 },
+        { value: 'other', count: 1 },
+      ]);
+      expect(countFacets(many.slice(0, 3)).people.map((facet) => facet.value)).toStrictEqual(['person 0', 'person 1', 'person 2']);
+    });
   });
 
   describe('histogram', () => {
