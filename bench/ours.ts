@@ -1,7 +1,7 @@
 import type { App } from '../lib/app';
 import { MAX_SORT_KEY, MIN_SORT_KEY } from '../lib/dates';
 import { searchRange } from '../lib/search/date-range';
-import { DEFAULT_RANKING, findMatches, type RankingOptions } from '../lib/search/engine';
+import { byRelevance, DEFAULT_RANKING, findMatches, topMatches, type RankingOptions } from '../lib/search/engine';
 import { parseQuery } from '../lib/search/query-parser';
 import { planQuery } from '../lib/search/query-plan';
 import type { ShardReader } from '../lib/search/shard';
@@ -73,9 +73,8 @@ export class LoadedIndex {
     const parsed = parseQuery(q);
     const plan = parsed.root ? planQuery(parsed.root) : undefined;
     const readers = this.shards.filter((shard) => shard.minStart <= toKey && shard.maxEnd >= fromKey).map((shard) => shard.reader);
-    const { matches } = findMatches(readers, { plan, empty: Boolean(parsed.root) && !plan, fromKey, toKey, facets: [] }, ranking);
-    const top = topByScore(matches, limit);
-    return { total: matches.length, top: top.map((match) => match.doc.id) };
+    const { matches, total } = findMatches(readers, { plan, empty: Boolean(parsed.root) && !plan, fromKey, toKey, facets: [] }, ranking);
+    return { total, top: topMatches(matches, byRelevance, limit).map((match) => match.doc.id) };
   }
 }
 

@@ -70,22 +70,83 @@ export class Match {
 }
 
 /**
+ * The matches of one shard: short ids and their scores side by side. A whole-timeline query on a
+ * common word matches tens of thousands of documents, and an object for each cost more than
+ * scoring them; only the few shown become `Match`es.
+ */
+export class ShardMatches {
+  constructor(
+    readonly shard: ShardReader,
+    readonly ids: readonly number[],
+    readonly scores: Float64Array,
+    private readonly fieldsOf: (id: number) => Set<SearchField>,
+  ) {}
+
+  /** The shard's documents by short id, as the aggregations read them. */
+  get docs(): readonly ShardDoc[] {
+    return this.shard.docList;
+  }
+
+  /** The i-th match as an object. */
+  at(i: number): Match {
+    return new Match(this.shard, this.ids[i]!, this.scores[i]!, this.fieldsOf);
+  }
+}
+
+/** What ordering matches looks at: a score, then a document's id and start. Negative when `a` comes first. */
+export type MatchOrder = (aScore: number, aDoc: OrderedDoc, bScore: number, bDoc: OrderedDoc) => number;
+type OrderedDoc = Pick<ShardDoc, 'id' | 'startKey'>;
+
+/** Best score first, ties by id. */
+export const byRelevance: MatchOrder = (aScore, aDoc, bScore, bDoc) => bScore - aScore || (aDoc.id < bDoc.id ? -1 : aDoc.id > bDoc.id ? 1 : 0);
+
+/**
+ * The first `count` matches in the order, skipping those `keep` refuses, without sorting them all:
+ * only a match that enters the running top becomes a `Match`.
+ */
+export function topMatches(found: readonly ShardMatches[], order: MatchOrder, count: number, keep?: (score: number, doc: OrderedDoc) => boolean): Match[] {
+  const top: Match[] = [];
+  for (const matches of found) {
+    const { ids, scores, docs } = matches;
+    for (let i = 0; i < ids.length; i += 1) {
+      const score = scores[i]!;
+      const doc = docs[ids[i]!]!;
+      if (keep && !keep(score, doc)) continue;
+      const last = top[count - 1];
+      if (last && order(score, doc, last.score, last.doc) >= 0) continue;
+      let low = 0;
+      let high = top.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (order(top[mid]!.score, top[mid]!.doc, score, doc) <= 0) low = mid + 1;
+        else high = mid;
+      }
+      top.splice(low, 0, matches.at(i));
+      if (top.length > count) top.pop();
+    }
+  }
+  return top;
+}
+
+/**
  * Evaluates a query over shards as one index would: term statistics (document count, average
  * field lengths, document frequencies) are summed over the shards, so scores from different
  * shards compare. An AND is walked from its rarest child and probes the others per document,
  * so a common word never has its whole posting list scored; only matching documents are scored.
+ * Shards without a match are left out of `matches`.
  */
 export function findMatches(
   shards: ShardReader[],
   query: EngineQuery,
   ranking: RankingOptions,
-): { matches: Match[]; terms: Set<string> } {
+): { matches: ShardMatches[]; total: number; terms: Set<string> } {
   const terms = new Set<string>();
-  if (query.empty) return { matches: [], terms };
+  const matches: ShardMatches[] = [];
+  let total = 0;
+  if (query.empty) return { matches, total, terms };
   const specs = scoringSpecs(query.plan);
   const expansions = new ExpansionCache();
   const stats = collectStats(shards, specs, expansions, ranking.model);
-  const matches: Match[] = [];
   for (const shard of shards) {
     const context = { shard, expansions, range: dateSet(shard, query) };
     const filters = query.facets.map((facet) => docSet(facet, context));
@@ -93,11 +154,15 @@ export function findMatches(
     const candidates = intersect([root, ...filters], [], context.range);
     const shardExpansions = specs.map((spec) => expansions.get(spec, shard));
     for (const list of shardExpansions) for (const expansion of list) terms.add(expansion.term);
-    const fieldsOf = fieldsFound(shard, specs, shardExpansions);
-    if (ranking.model === 'bm25f') scoreBm25f(candidates, shard, specs, shardExpansions, stats, ranking, fieldsOf, matches);
-    else for (const id of candidates) matches.push(scoreDoc(id, shard.docList[id]!, shard, specs, shardExpansions, stats, ranking, fieldsOf));
+    if (candidates.length === 0) continue;
+    const scores =
+      ranking.model === 'bm25f'
+        ? scoreBm25f(candidates, shard, specs, shardExpansions, stats, ranking)
+        : Float64Array.from(candidates, (id) => scoreDoc(id, shard.docList[id]!, shard, specs, shardExpansions, stats, ranking));
+    matches.push(new ShardMatches(shard, candidates, scores, fieldsFound(shard, specs, shardExpansions)));
+    total += candidates.length;
   }
-  return { matches, terms };
+  return { matches, total, terms };
 }
 
 /** Expansions are looked up once per query, shard and term: prefix and typo lookups walk the dictionary. */
@@ -320,8 +385,7 @@ function scoreDoc(
   expansions: Expansion[][],
   stats: CorpusStats,
   ranking: RankingOptions,
-  fieldsOf: (id: number) => Set<SearchField>,
-): Match {
+): number {
   let score = 0;
   let matchedTerms = 0;
   specs.forEach((spec, i) => {
@@ -334,13 +398,14 @@ function scoreDoc(
         if (!tf) continue;
         matched = true;
         const length = doc.fieldLength[fieldId] ?? 0;
-        score += expansion.weight * ranking.boosts[field] * bm25(tf, df[field]!, stats.documentCount, length, stats.avgFieldLength[field], ranking.bm25);
+        const termIdf = idf(df[field]!, stats.documentCount);
+        score += expansion.weight * ranking.boosts[field] * (termIdf * bm25Tf(tf, length, stats.avgFieldLength[field], ranking.bm25));
       }
     }
     if (matched) matchedTerms += 1;
   });
   // MiniSearch multiplies by the number of query terms matched, favouring documents that match more of an OR.
-  return new Match(shard, id, score * Math.max(matchedTerms, 1), fieldsOf);
+  return score * Math.max(matchedTerms, 1);
 }
 
 /**
@@ -348,6 +413,7 @@ function scoreDoc(
  * term at a time: each expansion's postings are walked once (or the candidates probed, when fewer),
  * so a prefix expanding to hundreds of terms costs its postings, not terms times candidates.
  * Per document the sums run in the same order as one document at a time, so scores are identical.
+ * Returns the candidates' scores in their order.
  */
 function scoreBm25f(
   candidates: readonly number[],
@@ -356,38 +422,35 @@ function scoreBm25f(
   expansions: Expansion[][],
   stats: CorpusStats,
   { boosts, bm25: params }: RankingOptions,
-  fieldsOf: (id: number) => Set<SearchField>,
-  matches: Match[],
-): void {
-  if (candidates.length === 0) return;
+): Float64Array {
   const { isCandidate, scores, tf } = scratch.forShard(shard.documentCount);
   const touched: number[] = [];
   for (const id of candidates) isCandidate[id] = 1;
   specs.forEach((spec, i) => {
-    const fieldIds = spec.fields.map((field) => shard.fieldIds[field]);
+    const lengths = shard.combinedLength(spec.fields);
     const avgLength = spec.fields.reduce((sum, field) => sum + stats.avgFieldLength[field], 0);
     for (const expansion of expansions[i]!) {
-      spec.fields.forEach((field, f) => {
-        const postings = expansion.postings.get(fieldIds[f]!);
+      for (const field of spec.fields) {
+        const postings = expansion.postings.get(shard.fieldIds[field]);
         if (postings?.size) addFrequencies(postings, boosts[field], candidates, isCandidate, tf, touched);
-      });
+      }
       if (!touched.length) continue;
-      const df = stats.anyFieldFrequency.get(`${expansion.term}|${spec.fields.join(',')}`)!;
+      const termIdf = idf(stats.anyFieldFrequency.get(`${expansion.term}|${spec.fields.join(',')}`)!, stats.documentCount);
       for (const id of touched) {
-        const lengths = shard.docList[id]!.fieldLength;
-        let length = 0;
-        for (const fieldId of fieldIds) length += lengths[fieldId] ?? 0;
-        scores[id] += expansion.weight * bm25(tf[id]!, df, stats.documentCount, length, avgLength, params);
+        scores[id] += expansion.weight * (termIdf * bm25Tf(tf[id]!, lengths[id]!, avgLength, params));
         tf[id] = 0;
       }
       touched.length = 0;
     }
   });
-  for (const id of candidates) {
-    matches.push(new Match(shard, id, scores[id]!, fieldsOf));
+  const scored = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i += 1) {
+    const id = candidates[i]!;
+    scored[i] = scores[id]!;
     scores[id] = 0;
     isCandidate[id] = 0;
   }
+  return scored;
 }
 
 /**
@@ -435,8 +498,12 @@ function addFrequencies(
   }
 }
 
-/** BM25+ as MiniSearch computes it (plain BM25 when d is 0). */
-function bm25(tf: number, df: number, n: number, length: number, avgLength: number, { k, b, d }: Bm25Params): number {
-  const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength)));
+/** BM25's inverse document frequency, as MiniSearch computes it: once per term, not per match. */
+function idf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** BM25+'s term frequency part, as MiniSearch computes it (plain BM25 when d is 0); the score is idf times this. */
+function bm25Tf(tf: number, length: number, avgLength: number, { k, b, d }: Bm25Params): number {
+  return d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgLength));
 }

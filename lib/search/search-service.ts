@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { BadRequestError } from '../errors';
-import { countFacets, histogram, type MatchedDocs } from './aggregations';
+import { countFacets, histogram } from './aggregations';
 import { searchRange, type KeyRange } from './date-range';
-import { DEFAULT_RANKING, findMatches, type Match, type RankingOptions } from './engine';
+import { byRelevance, DEFAULT_RANKING, findMatches, topMatches, type Match, type MatchOrder, type RankingOptions, type ShardMatches } from './engine';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
 import { planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
-import type { ShardDoc } from './shard';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
 import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 import { escapeHtml, snippet } from './snippets';
@@ -56,20 +55,19 @@ export class SearchService {
     const cursor = query.cursor ? decodeCursor(query.cursor, SearchCursor) : undefined;
     if (cursor && cursor.sort !== sort) throw new BadRequestError(`cursor was made for sort=${cursor.sort}, not sort=${sort}`);
 
-    const { matches, terms } = await this.match(timeline, range, {
+    const { matches, total, terms } = await this.match(timeline, range, {
       plan,
       empty: Boolean(parsed.root) && !plan,
       facets: facetFilters(query),
     });
-    const matched = byShard(matches);
     const ordered = topAfter(matches, sort, cursor, query.limit + 1);
     const page = ordered.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      total: matches.length,
+      total,
       hits: page.map((match) => toHit(match, (term) => terms.has(term))),
-      facets: countFacets(matched),
-      histogram: histogram(matched, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
+      facets: countFacets(matches),
+      histogram: histogram(matches, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
       ...(ordered.length > query.limit && last ? { nextCursor: encodeCursor(cursorAt(last, sort)) } : {}),
       took: Math.round((performance.now() - started) * 100) / 100,
     };
@@ -79,7 +77,7 @@ export class SearchService {
     timeline: string,
     range: KeyRange,
     query: { plan?: PlanNode; empty: boolean; facets: PlanNode[] },
-  ): Promise<{ matches: Match[]; terms: Set<string> }> {
+  ): Promise<{ matches: ShardMatches[]; total: number; terms: Set<string> }> {
     // A shard can vanish between reading the manifest and reading its chunks; read the manifest again.
     for (let attempt = 0; ; attempt += 1) {
       const manifest = await this.manifest(timeline, attempt > 0);
@@ -131,17 +129,6 @@ export class SearchService {
   }
 }
 
-/** Matches grouped by shard (the engine lists them shard after shard), as the aggregations count them. */
-function byShard(matches: readonly Match[]): MatchedDocs[] {
-  const groups: { docs: readonly ShardDoc[]; ids: number[] }[] = [];
-  let current: { docs: readonly ShardDoc[]; ids: number[] } | undefined;
-  for (const match of matches) {
-    if (current?.docs !== match.shard.docList) groups.push((current = { docs: match.shard.docList, ids: [] }));
-    current.ids.push(match.id);
-  }
-  return groups;
-}
-
 function parse(q: string): ParsedQuery {
   try {
     return parseQuery(q);
@@ -163,42 +150,26 @@ function facetFilters(query: SearchQuery): PlanNode[] {
   ];
 }
 
-/** Orders matches for the sort and keeps the `count` first after the cursor, without sorting them all. */
-function topAfter(matches: Match[], sort: Sort, cursor: SearchCursor | undefined, count: number): Match[] {
-  const compare = comparator(sort);
-  const top: Match[] = [];
-  const after = cursor ? (match: Match) => compare(match, cursorMatch(cursor)) > 0 : () => true;
-  for (const match of matches) {
-    if (!after(match)) continue;
-    if (top.length === count && compare(match, top[count - 1]!) >= 0) continue;
-    let low = 0;
-    let high = top.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (compare(top[mid]!, match) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    top.splice(low, 0, match);
-    if (top.length > count) top.pop();
-  }
-  return top;
+/** Orders matches for the sort and keeps the `count` first after the cursor. */
+function topAfter(matches: readonly ShardMatches[], sort: Sort, cursor: SearchCursor | undefined, count: number): Match[] {
+  const order = orderFor(sort);
+  if (!cursor) return topMatches(matches, order, count);
+  const { score, doc } = cursorPosition(cursor);
+  return topMatches(matches, order, count, (matchScore, matchDoc) => order(matchScore, matchDoc, score, doc) > 0);
 }
 
-/** What ordering looks at: a score, a date and an id. */
-type Ranked = { score: number; doc: { id: string; startKey: string } };
-
-function comparator(sort: Sort): (a: Ranked, b: Ranked) => number {
-  const byId = (a: Ranked, b: Ranked) => (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0);
-  if (sort === 'relevance') return (a, b) => b.score - a.score || byId(a, b);
+function orderFor(sort: Sort): MatchOrder {
+  if (sort === 'relevance') return byRelevance;
   const direction = sort === 'date' ? 1 : -1;
-  return (a, b) => direction * (a.doc.startKey < b.doc.startKey ? -1 : a.doc.startKey > b.doc.startKey ? 1 : 0) || byId(a, b);
+  return (_a, aDoc, _b, bDoc) =>
+    direction * (aDoc.startKey < bDoc.startKey ? -1 : aDoc.startKey > bDoc.startKey ? 1 : 0) || (aDoc.id < bDoc.id ? -1 : aDoc.id > bDoc.id ? 1 : 0);
 }
 
 function cursorAt(match: Match, sort: Sort): SearchCursor {
   return { sort, key: sort === 'relevance' ? match.score : match.doc.startKey, id: match.doc.id };
 }
 
-function cursorMatch(cursor: SearchCursor): Ranked {
+function cursorPosition(cursor: SearchCursor): { score: number; doc: { id: string; startKey: string } } {
   const startKey = typeof cursor.key === 'string' ? cursor.key : '';
   const score = typeof cursor.key === 'number' ? cursor.key : 0;
   return { score, doc: { id: cursor.id, startKey } };

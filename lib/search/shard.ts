@@ -285,6 +285,7 @@ interface SegmentCaches {
   dateIndex?: DateIndex;
   shortIds?: Map<string, number>;
   avgFieldLength?: number[];
+  lengthColumns: Map<string, Float64Array>;
   stored: Map<number, IndexedDoc>;
 }
 
@@ -310,7 +311,14 @@ export class ShardReader {
 
   /** A reader over stored shard data. */
   static fromData(data: ShardData): ShardReader {
-    return new ShardReader(data, { decoded: new Map(), frequencies: new Map(), prefixes: new Map(), sequences: new Map(), stored: new Map() });
+    return new ShardReader(data, {
+      decoded: new Map(),
+      frequencies: new Map(),
+      prefixes: new Map(),
+      sequences: new Map(),
+      lengthColumns: new Map(),
+      stored: new Map(),
+    });
   }
 
   /** A document as it was indexed, its text included. */
@@ -328,6 +336,21 @@ export class ShardReader {
   get avgFieldLength(): number[] {
     this.caches.avgFieldLength ??= averageLengths(this.docList);
     return this.caches.avgFieldLength;
+  }
+
+  /**
+   * Each document's length over the fields taken as one, by short id: scoring reads it once per
+   * match, and summing the fields' lengths there (past the end of short arrays) cost more than the score.
+   */
+  combinedLength(fields: readonly SearchField[]): Float64Array {
+    const key = fields.join(',');
+    let column = this.caches.lengthColumns.get(key);
+    if (!column) {
+      const fieldIds = fields.map((field) => FIELD_IDS[field]);
+      column = Float64Array.from(this.docList, ({ fieldLength }) => fieldIds.reduce((sum, fieldId) => sum + (fieldLength[fieldId] ?? 0), 0));
+      this.caches.lengthColumns.set(key, column);
+    }
+    return column;
   }
 
   /** The same segment with these documents (by id) hidden, sharing everything loaded so far. */

@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { MAX_SORT_KEY, MIN_SORT_KEY, sortKey } from '../../../lib/dates';
-import { DEFAULT_RANKING, findMatches, MINISEARCH_RANKING, type RankingOptions } from '../../../lib/search/engine';
+import { byRelevance, DEFAULT_RANKING, findMatches, MINISEARCH_RANKING, topMatches, type MatchOrder, type RankingOptions } from '../../../lib/search/engine';
 import { parseQuery } from '../../../lib/search/query-parser';
 import { planQuery } from '../../../lib/search/query-plan';
 import { MINISEARCH_OPTIONS, ShardReader, ShardWriter, type IndexedDoc } from '../../../lib/search/shard';
@@ -22,7 +22,7 @@ function run(shards: ShardReader[], q: string, range = { fromKey: MIN_SORT_KEY, 
   const parsed = parseQuery(q);
   const plan = parsed.root ? planQuery(parsed.root) : undefined;
   const { matches } = findMatches(shards, { plan, empty: Boolean(parsed.root) && !plan, facets: [], ...range }, ranking);
-  return matches.sort((a, b) => b.score - a.score || a.doc.id.localeCompare(b.doc.id));
+  return matches.flatMap((found) => found.ids.map((_, i) => found.at(i))).sort((a, b) => b.score - a.score || a.doc.id.localeCompare(b.doc.id));
 }
 
 function doc(id: string, title: string, text = '', extra: Partial<IndexedDoc> = {}): IndexedDoc {
@@ -129,6 +129,46 @@ describe('findMatches', () => {
       expect(within({ year: 1945, month: 9, day: 2 }, { year: 1950 })).toEqual(['ww2']);
       expect(within({ year: 1945, month: 9, day: 3 }, { year: 1950 })).toEqual([]);
       expect(within({ year: 1930 }, { year: 1939, month: 9, day: 1 })).toEqual(['ww2']);
+    });
+  });
+
+  describe('matches by shard', () => {
+    const docs = syntheticDocs(600, 11);
+    const shards = shardsOf(docs, 100);
+    const everything = { plan: planQuery(parseQuery('army OR drone OR city').root!), facets: [], fromKey: MIN_SORT_KEY, toKey: MAX_SORT_KEY };
+    const { matches, total } = findMatches(shards, everything, DEFAULT_RANKING);
+    const all = run(shards, 'army OR drone OR city');
+
+    it('lists each shard with matches once, its ids and scores side by side, and counts them all', () => {
+      expect(matches.length).toBeGreaterThan(1);
+      expect(new Set(matches.map((found) => found.shard)).size).toBe(matches.length);
+      expect(total).toBe(matches.reduce((sum, found) => sum + found.ids.length, 0));
+      expect(total).toBe(all.length);
+      for (const found of matches) {
+        expect(found.scores).toHaveLength(found.ids.length);
+        expect(found.at(0).doc).toBe(found.docs[found.ids[0]!]);
+        expect(found.at(0).score).toBe(found.scores[0]);
+      }
+    });
+
+    it('leaves out shards without a match', () => {
+      const none = findMatches(shards, { ...everything, plan: planQuery(parseQuery('zzzunknownword').root!) }, DEFAULT_RANKING);
+      expect(none).toMatchObject({ matches: [], total: 0 });
+    });
+
+    it('picks the same top as sorting every match, in the order given', () => {
+      const byDate: MatchOrder = (_a, aDoc, _b, bDoc) => aDoc.startKey.localeCompare(bDoc.startKey) || aDoc.id.localeCompare(bDoc.id);
+      const key = (match: { doc: { id: string } }) => match.doc.id;
+      expect(topMatches(matches, byRelevance, 15).map(key)).toEqual(all.slice(0, 15).map(key));
+      const sortedByDate = [...all].sort((a, b) => byDate(a.score, a.doc, b.score, b.doc));
+      expect(topMatches(matches, byDate, 7).map(key)).toEqual(sortedByDate.slice(0, 7).map(key));
+      expect(topMatches(matches, byRelevance, total + 5)).toHaveLength(total);
+    });
+
+    it('skips the matches `keep` refuses, as a cursor does', () => {
+      const after = all[9]!;
+      const next = topMatches(matches, byRelevance, 10, (score, doc) => byRelevance(score, doc, after.score, after.doc) > 0);
+      expect(next.map((match) => match.doc.id)).toEqual(all.slice(10, 20).map((match) => match.doc.id));
     });
   });
 });
