@@ -298,7 +298,8 @@ function phraseSet(specs: TermSpec[], fields: readonly SearchField[], context: S
   const { shard } = context;
   const words = specs.map((spec) => termSet(spec, context));
   const terms = specs.map((spec) => spec.term);
-  const adjacent = (doc: number) => fields.some((field) => shard.hasSequence(doc, field, terms));
+  const inOrder = shard.sequenceCheck(terms);
+  const adjacent = (doc: number) => fields.some((field) => inOrder(doc, field));
   const ordered = [...words].sort((a, b) => a.size - b.size);
   return {
     size: ordered[0]?.size ?? 0,

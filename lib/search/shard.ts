@@ -456,15 +456,18 @@ export class ShardReader {
     };
   }
 
-  /** Whether the field of the document holds the terms side by side, in this order. */
-  hasSequence(doc: number, field: SearchField, terms: readonly string[]): boolean {
+  /**
+   * Checks whether a document holds the terms side by side, in order, in a field. The terms are
+   * looked up once here: a phrase over a whole timeline checks thousands of documents.
+   */
+  sequenceCheck(terms: readonly string[]): (doc: number, field: SearchField) => boolean {
     const needle: number[] = [];
     for (const term of terms) {
       const id = this.termId(term);
-      if (id === undefined) return false;
+      if (id === undefined) return () => false;
       needle.push(id);
     }
-    return containsSequence(this.sequence(doc, FIELD_IDS[field]), needle);
+    return (doc, field) => containsSequence(this.sequence(doc, FIELD_IDS[field]), needle);
   }
 
   // Analyzing a document's text is the costly part of a phrase check; a document is analyzed once.
