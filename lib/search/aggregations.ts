@@ -58,7 +58,7 @@ export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT)
       if (!column) {
         for (let i = 0; i < ids.length; i += 1) {
           const values = docs[ids[i]!]![field];
-          for (const value of values.length > 1 ? new Set(values) : values) tally.add(numbering.idOf(value), 1);
+          for (const value of values.length > 1 ? new Set(values) : values) tally.add(numbering.idOf(value));
         }
         continue;
       }
@@ -66,7 +66,7 @@ export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT)
       const numbers = numbersOf(column);
       for (let i = 0; i < ids.length; i += 1) {
         const id = ids[i]!;
-        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) tally.add(numbers[valueIds[j]!]!, 1);
+        for (let j = starts[id]!; j < starts[id + 1]!; j += 1) tally.add(numbers[valueIds[j]!]!);
       }
     }
     return mostFrequent(tally.drain(), limit).map(([value, n]) => ({ value, count: n }));
@@ -126,14 +126,14 @@ class Tally {
   private counts = new Int32Array(1024);
   private readonly met: number[] = [];
 
-  add(id: number, n: number): void {
+  add(id: number): void {
     if (id >= this.counts.length) {
       const grown = new Int32Array(Math.max(id + 1, this.counts.length * 2));
       grown.set(this.counts);
       this.counts = grown;
     }
     if (this.counts[id] === 0) this.met.push(id);
-    this.counts[id] += n;
+    this.counts[id] += 1;
   }
 
   /** The values counted and their counts, leaving the tally empty. */
