@@ -47,7 +47,7 @@ export const Settings = z.object({
   apiTimeoutSeconds: Whole(1, 29).default(10),
   /**
    * Memory of the stream indexer in MB. Run with the heap limits of 512 MB, its process peaked at 541-555 MiB resident
-   * in the 100k benchmark (110 MiB at rest under the benchmark's loader), too close to kill; Lambda also gives 1024 MB
+   * in the 100k benchmark (110 MiB at rest under the benchmark's loader), too close to the limit; Lambda also gives 1024 MB
    * twice the CPU share, so batches are indexed sooner.
    */
   indexerMemoryMb: Whole(128, 10240).default(1024),

@@ -54,7 +54,8 @@ export function countFacets(groups: readonly MatchedDocs[], limit = FACET_LIMIT)
   numbering.startCount();
   const count = (field: FacetField) => {
     for (const { docs, ids } of groups) {
-      const column = ids.length * FEW_MATCHES_SHARE < docs.length ? columnsOf(docs).builtFacet(field) : columnsOf(docs).facet(field);
+      const columns = columnsOf(docs);
+      const column = ids.length * FEW_MATCHES_SHARE < docs.length ? columns.builtFacet(field) : columns.facet(field);
       if (!column) {
         for (let i = 0; i < ids.length; i += 1) {
           const values = docs[ids[i]!]![field];
