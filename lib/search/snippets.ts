@@ -21,46 +21,46 @@ export type TermMatcher = (term: string) => boolean;
  * in `<mark>`; the start of the text when nothing matches in it.
  */
 export function snippet(text: string, matches: TermMatcher, maxWords = SNIPPET_WORDS): string {
-  const words = splitWords(text);
-  if (words.length === 0) return '';
-  const wordIndexes: number[] = [];
+  const bounds = wordBounds(text);
+  const count = bounds.length / 2;
   // Analyzing a word is the costly part: each is checked once, and words past the window never.
-  const matched = new Map<number, boolean>();
-  const isMarked = (i: number) => {
-    let found = matched.get(i);
-    if (found === undefined) matched.set(i, (found = isMatch(words[i]!.text, matches)));
-    return found;
-  };
-  let firstWord = -1;
-  words.forEach((word, i) => {
-    if (!word.isWord) return;
-    if (firstWord < 0 && isMarked(i)) firstWord = wordIndexes.length;
-    wordIndexes.push(i);
-  });
-  const startWord = Math.max(0, Math.max(0, firstWord) - Math.floor(maxWords / 3));
-  const endWord = Math.min(wordIndexes.length, startWord + maxWords);
-  const from = startWord === 0 ? 0 : wordIndexes[startWord]!;
-  const to = endWord >= wordIndexes.length ? words.length : wordIndexes[endWord]!;
+  const marked: (boolean | undefined)[] = new Array(count);
+  const isMarked = (i: number) => (marked[i] ??= isMatch(text.slice(bounds[2 * i]!, bounds[2 * i + 1]!), matches));
+  let firstWord = 0;
+  while (firstWord < count && !isMarked(firstWord)) firstWord += 1;
+  if (firstWord === count) firstWord = 0;
+  const startWord = Math.max(0, firstWord - Math.floor(maxWords / 3));
+  const endWord = Math.min(count, startWord + maxWords);
+  const from = startWord === 0 ? 0 : bounds[2 * startWord]!;
+  const to = endWord === count ? text.length : bounds[2 * endWord]!;
+  // Escaping runs between marks at once: escaping is per character, so the result is the same.
   let body = '';
-  for (let i = from; i < to; i += 1) {
-    const word = words[i]!;
-    body += word.isWord && isMarked(i) ? `<mark>${escapeHtml(word.text)}</mark>` : escapeHtml(word.text);
+  let written = from;
+  for (let i = startWord; i < endWord; i += 1) {
+    if (!isMarked(i)) continue;
+    const start = bounds[2 * i]!;
+    const end = bounds[2 * i + 1]!;
+    body += `${escapeHtml(text.slice(written, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
+    written = end;
   }
-  return `${from > 0 ? '…' : ''}${body.trim()}${to < words.length ? '…' : ''}`;
+  body += escapeHtml(text.slice(written, to));
+  return `${from > 0 ? '…' : ''}${body.trim()}${to < text.length ? '…' : ''}`;
 }
 
-/** The text split into words and the separators between them, so it can be put back together. */
-function splitWords(text: string): { text: string; isWord: boolean }[] {
-  const parts: { text: string; isWord: boolean }[] = [];
-  const separator = new RegExp(WORD_SEPARATOR.source, 'gu');
+// Shared: wordBounds runs to the end of the text in one synchronous loop, so no other call sees its position.
+const SEPARATORS = new RegExp(WORD_SEPARATOR.source, 'gu');
+
+/** Where each word of the text starts and ends, flat: [start0, end0, start1, end1, …]. */
+function wordBounds(text: string): number[] {
+  const bounds: number[] = [];
+  SEPARATORS.lastIndex = 0;
   let last = 0;
-  for (const match of text.matchAll(separator)) {
-    if (match.index > last) parts.push({ text: text.slice(last, match.index), isWord: true });
-    parts.push({ text: match[0], isWord: false });
+  for (let match = SEPARATORS.exec(text); match; match = SEPARATORS.exec(text)) {
+    if (match.index > last) bounds.push(last, match.index);
     last = match.index + match[0].length;
   }
-  if (last < text.length) parts.push({ text: text.slice(last), isWord: true });
-  return parts;
+  if (last < text.length) bounds.push(last, text.length);
+  return bounds;
 }
 
 function isMatch(word: string, matches: TermMatcher): boolean {
