@@ -81,7 +81,7 @@ export class SearchService {
     // A shard can vanish between reading the manifest and reading its chunks; read the manifest again.
     for (let attempt = 0; ; attempt += 1) {
       const manifest = await this.manifest(timeline, attempt > 0);
-      const shards = Object.values(manifest?.shards ?? {}).filter((shard) => overlaps(shard, range));
+      const shards = shardsOf(manifest).filter((shard) => overlaps(shard, range));
       try {
         const readers = await this.cache.readers(timeline, shards);
         return findMatches(readers, { ...query, fromKey: range.fromKey, toKey: range.toKey }, this.ranking);
@@ -136,6 +136,16 @@ function parse(q: string): ParsedQuery {
     if (error instanceof QuerySyntaxError) throw new BadRequestError(`q: ${error.message} (at character ${error.position + 1})`);
     throw error;
   }
+}
+
+// A warm instance reads a manifest once a second and searches it many times: list its shards once.
+const shardLists = new WeakMap<Manifest, ShardMeta[]>();
+
+function shardsOf(manifest: Manifest | undefined): ShardMeta[] {
+  if (!manifest) return [];
+  let shards = shardLists.get(manifest);
+  if (!shards) shardLists.set(manifest, (shards = Object.values(manifest.shards)));
+  return shards;
 }
 
 function overlaps(shard: ShardMeta, range: KeyRange): boolean {
