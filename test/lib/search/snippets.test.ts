@@ -111,6 +111,13 @@ describe('snippets', () => {
       );
     });
 
+    it('keeps the punctuation around a whole text, and inside a cut window up to the next word', () => {
+      expect(snippet('«Missile» strike.', terms('missile'))).toBe('«<mark>Missile</mark>» strike.');
+      const words = numbered(100);
+      const window = words.slice(40, 70).map((word) => (word === 'w50' ? '<mark>w50</mark>' : word));
+      expect(snippet(`(${words.join(', ')})`, terms('w50'))).toBe(`…${window.join(', ')},…`);
+    });
+
     it('returns the start of the text when nothing matches', () => {
       const words = numbered(100);
       expect(snippet(words.join(' '), nothing)).toBe(`${words.slice(0, 30).join(' ')}…`);
