@@ -208,8 +208,8 @@ export class ShardWriter {
   /** The documents as a stored segment; a delta also names the earlier documents it deletes. */
   toData(removed: string[] = []): ShardData {
     const entries = [...this.docs.values()];
-    // Each term's documents and their counts, gathered in one pass: looking a term up again in every
-    // document's map, posting by posting, took most of the time of writing a segment.
+    // Each term's documents and their counts, gathered in one pass: looking each term up again in every
+    // document's map, posting by posting, was the hottest line of writing a segment.
     const byTerm = new Map<string, { docs: number[]; counts: number[][] }>();
     entries.forEach(({ terms }, d) => {
       terms.forEach((counts, term) => {
