@@ -1,7 +1,7 @@
 import type { App } from '../lib/app';
 import { MAX_SORT_KEY, MIN_SORT_KEY } from '../lib/dates';
 import { searchRange } from '../lib/search/date-range';
-import { byRelevance, DEFAULT_RANKING, findMatches, topMatches, type RankingOptions } from '../lib/search/engine';
+import { byId, byRelevance, DEFAULT_RANKING, findMatches, topMatches, type RankingOptions } from '../lib/search/engine';
 import { parseQuery } from '../lib/search/query-parser';
 import { planQuery } from '../lib/search/query-plan';
 import type { ShardReader } from '../lib/search/shard';
@@ -80,7 +80,7 @@ export class LoadedIndex {
 
 /** The `limit` best of scored items (score descending, id ascending), without sorting them all. */
 export function topByScore<T extends { score: number; doc: { id: string } }>(items: readonly T[], limit: number): T[] {
-  const better = (a: T, b: T) => b.score - a.score || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0);
+  const better = (a: T, b: T) => b.score - a.score || byId(a.doc, b.doc);
   const top: T[] = [];
   for (const item of items) {
     if (top.length === limit && better(item, top[limit - 1]!) >= 0) continue;

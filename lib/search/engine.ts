@@ -97,8 +97,13 @@ export class ShardMatches {
 export type MatchOrder = (aScore: number, aDoc: OrderedDoc, bScore: number, bDoc: OrderedDoc) => number;
 type OrderedDoc = Pick<ShardDoc, 'id' | 'startKey'>;
 
+/** Ties between matches go by document id, so every order is total and pages are stable. */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Best score first, ties by id. */
-export const byRelevance: MatchOrder = (aScore, aDoc, bScore, bDoc) => bScore - aScore || (aDoc.id < bDoc.id ? -1 : aDoc.id > bDoc.id ? 1 : 0);
+export const byRelevance: MatchOrder = (aScore, aDoc, bScore, bDoc) => bScore - aScore || byId(aDoc, bDoc);
 
 /**
  * The first `count` matches in the order, skipping those `keep` refuses, without sorting them all:

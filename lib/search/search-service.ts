@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { BadRequestError } from '../errors';
 import { countFacets, histogram } from './aggregations';
 import { searchRange, type KeyRange } from './date-range';
-import { byRelevance, DEFAULT_RANKING, findMatches, topMatches, type Match, type MatchOrder, type RankingOptions, type ShardMatches } from './engine';
+import { byId, byRelevance, DEFAULT_RANKING, findMatches, topMatches, type Match, type MatchOrder, type RankingOptions, type ShardMatches } from './engine';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
 import { planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
@@ -171,8 +171,7 @@ function topAfter(matches: readonly ShardMatches[], sort: Sort, cursor: SearchCu
 function orderFor(sort: Sort): MatchOrder {
   if (sort === 'relevance') return byRelevance;
   const direction = sort === 'date' ? 1 : -1;
-  return (_a, aDoc, _b, bDoc) =>
-    direction * (aDoc.startKey < bDoc.startKey ? -1 : aDoc.startKey > bDoc.startKey ? 1 : 0) || (aDoc.id < bDoc.id ? -1 : aDoc.id > bDoc.id ? 1 : 0);
+  return (_a, aDoc, _b, bDoc) => direction * (aDoc.startKey < bDoc.startKey ? -1 : aDoc.startKey > bDoc.startKey ? 1 : 0) || byId(aDoc, bDoc);
 }
 
 function cursorAt(match: Match, sort: Sort): SearchCursor {
