@@ -55,3 +55,12 @@ export class UnavailableError extends AppError {
     super(message, options);
   }
 }
+
+/**
+ * A timeline's index outgrew what one manifest item can name (DynamoDB's 400 KB item limit, about
+ * 1,500 shards): the events are stored, but the index cannot take more of them.
+ */
+export class IndexFullError extends AppError {
+  override readonly status = 507;
+  override readonly title = 'Insufficient storage';
+}

@@ -13,6 +13,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { spanDays } from '../date-keys';
+import { IndexFullError } from '../errors';
 import { keys } from '../event-keys';
 import { inParallel, retryUnprocessed } from '../dynamo-batch';
 import { SEGMENT_FORMAT } from './segment-codec';
@@ -165,9 +166,13 @@ export class ShardStore {
 
   /** Replaces a timeline's whole manifest (after a rebuild); concurrent shard updates then retry against it. */
   async putManifest(manifest: Manifest): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: MANIFEST_PK, sk: manifest.timeline, ...manifest }, { removeUndefinedValues: true }) }),
-    );
+    try {
+      await this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: MANIFEST_PK, sk: manifest.timeline, ...manifest }, { removeUndefinedValues: true }) }),
+      );
+    } catch (error) {
+      throw tooLarge(error, manifest.timeline, Object.keys(manifest.shards).length) ?? error;
+    }
   }
 
   /** The compressed bytes of one segment. */
@@ -255,7 +260,7 @@ export class ShardStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      throw tooLarge(error, timeline) ?? error;
     }
   }
 
@@ -309,4 +314,17 @@ const CHUNK_PREFIX = 'SHARD#';
 /** Sort key prefix of a segment's chunk items. */
 function chunkPrefix(segmentId: string): string {
   return `${CHUNK_PREFIX}${segmentId}#`;
+}
+
+/**
+ * DynamoDB's answer to an item over its 400 KB limit, explained: the manifest is one item, so it
+ * bounds how many shards (and events) a timeline's index can name.
+ */
+function tooLarge(error: unknown, timeline: string, shards?: number): IndexFullError | undefined {
+  if (!(error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message))) return undefined;
+  return new IndexFullError(
+    `the index manifest of timeline "${timeline}" would pass DynamoDB's 400 KB item limit${shards === undefined ? '' : ` with ${shards} shards`}: ` +
+      'the events are stored, but the index cannot name more shards (about 1,500 fit; see README, Search index)',
+    { cause: error },
+  );
 }
