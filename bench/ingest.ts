@@ -1,12 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { loadConfig } from '../lib/config';
+import { createDynamoClient } from '../lib/dynamo-client';
 import { inParallel, retryUnprocessed } from '../lib/dynamo-batch';
+import type { DynamoDbLocal } from '../lib/dynamodb-local';
+import { ensureTables } from '../lib/table';
 import { decadeOfKey, keys } from '../lib/event-keys';
 import { EventInput, spanKeys } from '../lib/event-schema';
 import { contentHash, toTimelineEvent } from '../lib/events';
 import { toIndexedDoc, type IndexedDoc } from '../lib/search/shard';
 import type { BenchEvent } from './generator';
+import { cpuDuring } from './cpu';
 import type { ApiReply, ApiRequest, ApiStats } from './api-child';
 import { IpcProcess } from './child';
 import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
@@ -103,6 +108,33 @@ export async function ingestThroughApi(
   });
   const ms = performance.now() - started;
   return { events: events.length, ms, eventsPerS: (events.length / ms) * 1000, requests: batches.length, requestMs: summarize(durations), retries };
+}
+
+/** The write path alone, and the CPU time (ms) of its DynamoDB Local and of the API's process. */
+export interface ApiAloneResult extends IngestResult {
+  cpuMs: { engine?: number; app: number };
+}
+
+/**
+ * The API's write path with no indexer running, on a DynamoDB Local of its own (given empty): how fast the
+ * API takes events when nothing else shares the cores, as in AWS, where the indexer runs on compute of its
+ * own and reads the stream without using the table's capacity.
+ */
+export async function ingestApiAlone(engine: DynamoDbLocal, timeline: string, events: readonly BenchEvent[]): Promise<ApiAloneResult> {
+  const env = { DYNAMODB_ENDPOINT: engine.endpoint, TABLE_NAME: 'api-alone', API_KEYS: BENCH_API_KEY };
+  const config = loadConfig(env);
+  const client = createDynamoClient(config);
+  await ensureTables(client, config);
+  client.destroy();
+  const api = await ApiProcess.start(env);
+  try {
+    await ingestThroughApi(api, 'warmup', events.slice(0, 2000));
+    await api.reset();
+    const { result, engineMs } = await cpuDuring(engine.process.pid, () => ingestThroughApi(api, timeline, events));
+    return { ...result, cpuMs: { engine: engineMs, app: (await api.stats()).cpuMs } };
+  } finally {
+    await api.stop();
+  }
 }
 
 /** Writes items with plain `BatchWriteItem` (25 a request, `inFlight` at a time), unprocessed items retried. */

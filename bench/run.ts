@@ -26,7 +26,7 @@ import { coldSearch, measureMemory, measureShardCodec, type ColdResult } from '.
 import { costModel, measureTrickle } from './cost';
 import { DEPLOYMENT } from './deployment';
 import { generateCorpus, startOf } from './generator';
-import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
+import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestApiAlone, ingestRaw, ingestThroughApi, prepareEvents } from './ingest';
 import { keyedBy, ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
@@ -151,6 +151,12 @@ async function main(): Promise<void> {
         }
         result.ingest = { raw: rawResult } as RunResult['ingest'];
 
+        // The API with no indexer, on an engine of its own: the write path's own rate, apart from the indexer's share of the cores.
+        log('API alone (no indexer running): posting the timeline (1,000 a request, 8 in flight)…');
+        const aloneEngine = await startEngine();
+        const apiAlone = await ingestApiAlone(aloneEngine, TIMELINE, corpus.events).finally(() => aloneEngine.stop());
+        log(`API alone: ${Math.round(apiAlone.eventsPerS)} events/s (${(apiAlone.ms / 1000).toFixed(1)} s), ${(apiAlone.eventsPerS / rawResult.eventsPerS).toFixed(2)} of raw`);
+
         // The API in a process of its own, posted to over HTTP (see api-child.ts).
         api = await ApiProcess.start({ DYNAMODB_ENDPOINT: ours.endpoint, TABLE_NAME: TABLE, API_KEYS: BENCH_API_KEY });
         await ingestThroughApi(api, 'warmup', corpus.events.slice(0, 2000));
@@ -203,6 +209,8 @@ async function main(): Promise<void> {
           raw: rawResult,
           api: apiResult,
           ratio: apiResult.eventsPerS / rawResult.eventsPerS,
+          apiAlone,
+          aloneRatio: apiAlone.eventsPerS / rawResult.eventsPerS,
           drainMs,
           searchableMs,
           verifiedTotal: total,
