@@ -244,7 +244,7 @@ function runSection(run: RunResult): string[] {
     if (i.cpuMs) {
       const { raw, api } = i.cpuMs;
       const thousands = i.api!.events / 1000;
-      const cell = (value?: number) => (value === undefined ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
+      const cell = (value?: number) => (value === undefined ? 'n/a' : seconds(value));
       const total = (...values: (number | undefined)[]) => values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
       const perK = (value: number) => `${Math.round(value / thousands)} ms`;
       p('CPU time of each process (2 cores: at most 2 s a second):', '');
@@ -482,30 +482,33 @@ function verdict(ok: boolean): string {
   return ok ? '✅' : '❌';
 }
 
-// Runs before the binary segment format timed gunzip and JSON.parse apart; parseShard now does both.
 /** The API alone against raw, as a clause: what the write path costs before the indexer shares the cores. */
 function aloneText(ingest: NonNullable<RunResult['ingest']>): string {
   const alone = ingest.apiAlone;
   if (!alone || ingest.aloneRatio === undefined) return '';
-  const cpu = ingest.cpuMs?.raw;
+  const raw = ingest.cpuMs?.raw;
   const work =
-    alone.cpuMs.engine !== undefined && cpu?.engine !== undefined
-      ? `; in CPU time DynamoDB Local ${(alone.cpuMs.engine / 1000).toFixed(1)} s and the API process ${(alone.cpuMs.app / 1000).toFixed(1)} s, against ${(cpu.engine / 1000).toFixed(1)} s and a client of ${(cpu.client / 1000).toFixed(1)} s for the raw write, which itself kept ${((cpu.engine + cpu.client) / ingest.raw.ms).toFixed(2)} of the 2 cores busy`
+    alone.cpuMs.engine !== undefined && raw?.engine !== undefined
+      ? ` (CPU: DynamoDB Local ${seconds(alone.cpuMs.engine)}, the API process ${seconds(alone.cpuMs.app)}), while the raw write alone already kept ${((raw.engine + raw.client) / ingest.raw.ms).toFixed(2)} of the 2 cores busy`
       : '';
   return `; with no indexer running, the API alone took ${Math.round(alone.eventsPerS)} events/s, ${ingest.aloneRatio.toFixed(2)} of raw${work}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Where the ingest's CPU went, as a clause of the ingest finding. */
 function cpuShares(ingest: NonNullable<RunResult['ingest']>): string {
   const cpu = ingest.cpuMs;
   if (!cpu || cpu.raw.engine === undefined || cpu.api.engine === undefined) return '';
-  const s = (value: number) => `${(value / 1000).toFixed(1)} s`;
   const raw = cpu.raw.engine + cpu.raw.client;
   const api = cpu.api.engine + (cpu.api.client ?? 0) + cpu.api.app + cpu.api.indexer;
-  const app = cpu.api.client === undefined ? `the app and its client ${s(cpu.api.app)}` : `the client ${s(cpu.api.client)}, the API process ${s(cpu.api.app)}`;
-  return `. In CPU time the raw write took ${s(raw)} (DynamoDB Local ${s(cpu.raw.engine)}, client ${s(cpu.raw.client)}), and the API from its first POST until every event was indexed ${s(api)} (DynamoDB Local ${s(cpu.api.engine)}, ${app}, the indexer process ${s(cpu.api.indexer)}): ${(api / raw).toFixed(2)}x the work on the same two cores`;
+  const app = cpu.api.client === undefined ? `the app and its client ${seconds(cpu.api.app)}` : `the client ${seconds(cpu.api.client)}, the API process ${seconds(cpu.api.app)}`;
+  return `. In CPU time the raw write took ${seconds(raw)} (DynamoDB Local ${seconds(cpu.raw.engine)}, client ${seconds(cpu.raw.client)}), and the API from its first POST until every event was indexed ${seconds(api)} (DynamoDB Local ${seconds(cpu.api.engine)}, ${app}, the indexer process ${seconds(cpu.api.indexer)}): ${(api / raw).toFixed(2)}x the work on the same two cores`;
 }
 
+// Runs before the binary segment format timed gunzip and JSON.parse apart; parseShard now does both.
 function decodeSteps(codec: ShardCodecResult): string {
   return codec.gunzipMs === undefined ? `parseShard ${ms(codec.parseMs)} ms` : `gunzip ${ms(codec.gunzipMs)} ms, JSON.parse ${ms(codec.parseMs)} ms`;
 }
