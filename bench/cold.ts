@@ -73,8 +73,11 @@ export interface ShardCodecResult {
   compressedBytes: number;
   /** Runs before the binary segment format, which stored gzipped JSON. */
   jsonBytes?: number;
-  /** Reading its chunks from DynamoDB (Query). */
+  /** Reading its index's chunks from DynamoDB (Query), what any search of its range reads (before texts were stored apart: all its chunks). */
   readMs: number;
+  /** Reading its texts' chunks, which only hits and phrase checks read; absent in runs before they were stored apart. */
+  textsReadMs?: number;
+  indexBytes?: number;
   gunzipMs?: number;
   /** parseShard: gunzip and decoding (before the binary format: JSON.parse alone). */
   parseMs: number;
@@ -90,7 +93,8 @@ export interface ShardCodecResult {
 export async function measureShardCodec(store: ShardStore, timeline: string): Promise<ShardCodecResult> {
   const manifest = await store.getManifest(timeline);
   const segment = Object.values(manifest?.shards ?? {}).flatMap((shard) => shard.segments).reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const runs: Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'jsonBytes' | 'gunzipMs'>[] = [];
+  const runs: Required<Omit<ShardCodecResult, 'docs' | 'compressedBytes' | 'indexBytes' | 'jsonBytes' | 'gunzipMs'>>[] = [];
+  let indexBytes = 0;
   for (let i = 0; i < 3; i += 1) {
     const time = <T>(work: () => T): [T, number] => {
       const t0 = performance.now();
@@ -98,20 +102,26 @@ export async function measureShardCodec(store: ShardStore, timeline: string): Pr
       return [value, performance.now() - t0];
     };
     const t0 = performance.now();
-    const bytes = await store.readSegment(timeline, segment);
+    const index = await store.readSegmentIndex(timeline, segment);
     const readMs = performance.now() - t0;
-    const [data, parseMs] = time(() => parseShard(bytes));
+    const t1 = performance.now();
+    const texts = await store.readSegmentTexts(timeline, segment);
+    const textsReadMs = performance.now() - t1;
+    const [data, parseMs] = time(() => parseShard({ index, texts }));
     const [, readerMs] = time(() => ShardReader.fromData(data));
-    const [writer, loadWriterMs] = time(() => ShardWriter.from(parseShard(bytes)));
+    const [writer, loadWriterMs] = time(() => ShardWriter.from(parseShard({ index, texts })));
     const [plain, toDataMs] = time(() => writer.toData());
     const [, serializeMs] = time(() => serializeShard(plain));
-    runs.push({ readMs, parseMs, readerMs, loadWriterMs, toDataMs, serializeMs });
+    indexBytes = index.length;
+    runs.push({ readMs, textsReadMs, parseMs, readerMs, loadWriterMs, toDataMs, serializeMs });
   }
   const mid = (key: keyof (typeof runs)[number]) => runs.map((run) => run[key]).sort((a, b) => a - b)[1]!;
   return {
     docs: segment.count,
     compressedBytes: segment.bytes,
+    indexBytes,
     readMs: mid('readMs'),
+    textsReadMs: mid('textsReadMs'),
     parseMs: mid('parseMs'),
     readerMs: mid('readerMs'),
     loadWriterMs: mid('loadWriterMs'),

@@ -268,13 +268,13 @@ function runSection(run: RunResult): string[] {
   if (run.shardCodec) {
     const s = run.shardCodec;
     p(
-      `Where a shard load goes (the largest segment: ${s.docs.toLocaleString('en-US')} events, ${mib(s.compressedBytes)} stored${s.jsonBytes ? `, ${mib(s.jsonBytes)} JSON` : ''}; median of 3, in the benchmark process): DynamoDB Query of its chunks ${ms(s.readMs)} ms, ${decodeSteps(s)}, \`ShardReader.fromData\` ${ms(s.readerMs)} ms. A rewrite by the indexer: \`ShardWriter.from\` ${ms(s.loadWriterMs)} ms (when not cached), \`toData\` ${ms(s.toDataMs)} ms, serializeShard ${ms(s.serializeMs)} ms.`,
+      `Where a shard load goes (the largest segment: ${s.docs.toLocaleString('en-US')} events, ${mib(s.compressedBytes)} stored${s.jsonBytes ? `, ${mib(s.jsonBytes)} JSON` : ''}; median of 3, in the benchmark process): DynamoDB Query of its ${s.textsReadMs === undefined ? 'chunks' : 'index'} ${ms(s.readMs)} ms${textsText(s)}, ${decodeSteps(s)}, \`ShardReader.fromData\` ${ms(s.readerMs)} ms. A rewrite by the indexer: \`ShardWriter.from\` ${ms(s.loadWriterMs)} ms (when not cached), \`toData\` ${ms(s.toDataMs)} ms, serializeShard ${ms(s.serializeMs)} ms.`,
       '',
     );
   }
   if (run.memory) {
     const m = run.memory;
-    p('## Memory', '', `Every shard loaded (fresh process, unbounded cache, heap after \`gc()\`): **${mib(m.heapDelta)}** of heap for ${m.docs.toLocaleString('en-US')} events in ${m.shards} shards = **${mib(m.heapPerShard)} a shard** (${Math.round(m.heapDelta / m.docs)} bytes an event), from ${mib(m.compressedBytes)} of gzip (${(m.heapDelta / m.compressedBytes).toFixed(1)}x). Loading all took ${Math.round(m.loadMs)} ms.`, '');
+    p('## Memory', '', `Every shard loaded (fresh process, unbounded cache, heap after \`gc()\`): **${mib(m.heapDelta)}** of heap for ${m.docs.toLocaleString('en-US')} events in ${m.shards} shards = **${mib(m.heapPerShard)} a shard** (${Math.round(m.heapDelta / m.docs)} bytes an event), from ${mib(segmentBytesRead(m))} of gzip read (${(m.heapDelta / segmentBytesRead(m)).toFixed(1)}x)${unreadTexts(m)}. Loading all took ${Math.round(m.loadMs)} ms.`, '');
   }
 
   if (f.ours) {
@@ -374,12 +374,12 @@ export function findings(run: RunResult): string[] {
     );
   }
   if (run.cold) {
-    const shardsRead = run.cold.month[0] ? run.cold.month[0].reads.Query?.requests ?? 0 : 0;
+    const queries = run.cold.month[0] ? run.cold.month[0].reads.Query?.requests ?? 0 : 0;
     out.push(
-      `Cold one-month search: ${Math.round(run.cold.monthMedianMs)} ms for the first request (target < 300 ms${run.cold.monthMedianMs < 300 ? ', met' : ', not met'}); it read ${shardsRead} segment(s) (${mib(totalOf(run.cold.month[0]!.reads).itemBytesRead)}) of the shards the month overlaps: those covering it, the one holding 1 January of its year (year-precision events start then and end on 31 December), and the long-span lane.${run.shardCodec ? ` For the largest segment: DynamoDB read ${ms(run.shardCodec.readMs)} ms, ${decodeSteps(run.shardCodec)}, ShardReader.fromData ${ms(run.shardCodec.readerMs)} ms.` : ''} The process also spends ${Math.round(run.cold.month[0]!.importMs)} ms importing modules through tsx before that.`,
+      `Cold one-month search: ${Math.round(run.cold.monthMedianMs)} ms for the first request (target < 300 ms${run.cold.monthMedianMs < 300 ? ', met' : ', not met'}); ${coldReadsText(queries, totalOf(run.cold.month[0]!.reads).itemBytesRead, run.shardCodec)}.${run.shardCodec ? ` For the largest segment: DynamoDB read ${ms(run.shardCodec.readMs)} ms${textsText(run.shardCodec)}, ${decodeSteps(run.shardCodec)}, ShardReader.fromData ${ms(run.shardCodec.readerMs)} ms.` : ''} The process also spends ${Math.round(run.cold.month[0]!.importMs)} ms importing modules through tsx before that.`,
     );
   }
-  if (run.memory) out.push(`Memory: ${mib(run.memory.heapPerShard)} of heap a shard, ${Math.round(run.memory.heapDelta / run.memory.docs).toLocaleString('en-US')} bytes an event (${(run.memory.heapDelta / run.memory.compressedBytes).toFixed(0)}x the gzip bytes): the ShardCache budget of 32 MiB compressed is about ${mib(32 * 1024 * 1024 * (run.memory.heapDelta / run.memory.compressedBytes))} of heap.`);
+  if (run.memory) out.push(`Memory: ${mib(run.memory.heapPerShard)} of heap a shard, ${Math.round(run.memory.heapDelta / run.memory.docs).toLocaleString('en-US')} bytes an event (${(run.memory.heapDelta / segmentBytesRead(run.memory)).toFixed(0)}x the gzip bytes read): the ShardCache budget of 32 MiB compressed is about ${mib(32 * 1024 * 1024 * (run.memory.heapDelta / segmentBytesRead(run.memory)))} of heap.`);
   if (run.scifact && 'ndcg10' in run.scifact) {
     const s = run.scifact;
     const best = s.grid.reduce((a, b) => (b.ndcg10 > a.ndcg10 ? b : a));
@@ -506,6 +506,28 @@ function cpuShares(ingest: NonNullable<RunResult['ingest']>): string {
   const api = cpu.api.engine + (cpu.api.client ?? 0) + cpu.api.app + cpu.api.indexer;
   const app = cpu.api.client === undefined ? `the app and its client ${seconds(cpu.api.app)}` : `the client ${seconds(cpu.api.client)}, the API process ${seconds(cpu.api.app)}`;
   return `. In CPU time the raw write took ${seconds(raw)} (DynamoDB Local ${seconds(cpu.raw.engine)}, client ${seconds(cpu.raw.client)}), and the API from its first POST until every event was indexed ${seconds(api)} (DynamoDB Local ${seconds(cpu.api.engine)}, ${app}, the indexer process ${seconds(cpu.api.indexer)}): ${(api / raw).toFixed(2)}x the work on the same two cores`;
+}
+
+/** Bytes of segments a memory measurement read: every segment's index, and the texts only of those holding the hits shown. */
+function segmentBytesRead(memory: MemoryResult): number {
+  return memory.reads.Query?.itemBytesRead ?? memory.compressedBytes;
+}
+
+function unreadTexts(memory: MemoryResult): string {
+  const unread = memory.compressedBytes - segmentBytesRead(memory);
+  // Runs before texts were stored apart read every segment whole.
+  return unread > memory.compressedBytes * 0.05 ? `; the other ${mib(unread)} of the ${mib(memory.compressedBytes)} stored are texts, read only for hits and phrase checks` : '';
+}
+
+// Runs before texts were stored apart read each segment whole, in one Query.
+function coldReadsText(queries: number, bytes: number, codec: ShardCodecResult | undefined): string {
+  const shards = 'those covering it, the one holding 1 January of its year (year-precision events start then and end on 31 December), and the long-span lane';
+  if (codec?.textsReadMs === undefined) return `it read ${queries} segment(s) (${mib(bytes)}) of the shards the month overlaps: ${shards}`;
+  return `it made ${queries} Query calls (${mib(bytes)}): the index of every segment of the shards the month overlaps (${shards}), and the texts of the segments holding the hits shown`;
+}
+
+function textsText(codec: ShardCodecResult): string {
+  return codec.textsReadMs === undefined ? '' : ` (${mib(codec.indexBytes ?? 0)}; its texts, ${mib(codec.compressedBytes - (codec.indexBytes ?? 0))}, ${ms(codec.textsReadMs)} ms more when a hit or phrase needs them)`;
 }
 
 // Runs before the binary segment format timed gunzip and JSON.parse apart; parseShard now does both.

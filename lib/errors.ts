@@ -57,6 +57,15 @@ export class UnavailableError extends AppError {
 }
 
 /**
+ * A timeline's index was written in a segment format this release does not read: until it is rebuilt
+ * from the events (`npm run reindex`; `npm start` does it locally), its searches cannot be answered.
+ */
+export class OutdatedIndexError extends AppError {
+  override readonly status = 503;
+  override readonly title = 'Index outdated';
+}
+
+/**
  * A timeline's index outgrew what one manifest item can name (DynamoDB's 400 KB item limit, about
  * 1,500 shards): the events are stored, but the index cannot take more of them.
  */

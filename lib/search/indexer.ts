@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import pLimit from 'p-limit';
 import { z } from 'zod';
+import { OutdatedIndexError } from '../errors';
 import { EVENT_PREFIX } from '../event-keys';
 import { parseShard, SEGMENT_FORMAT, serializeShard } from './segment-codec';
 import { IndexedDoc, ShardWriter, toIndexedDoc } from './shard';
@@ -128,7 +129,7 @@ export class SearchIndexer {
   async rebuild(timeline: string, docs: IndexedDoc[]): Promise<Manifest> {
     // An index in an earlier format is replaced all the same; its chunks are left for verify to count.
     const previous = await this.store.getManifest(timeline, true).catch((error: unknown) => {
-      if (error instanceof z.ZodError) return undefined;
+      if (error instanceof OutdatedIndexError || error instanceof z.ZodError) return undefined;
       throw error;
     });
     const target = Math.floor(this.options.maxShardDocs * 0.75);

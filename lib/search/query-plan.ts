@@ -73,6 +73,21 @@ export function scoringSpecs(plan: PlanNode | undefined): TermSpec[] {
   return [...specs.values()];
 }
 
+/** Whether any part of the plan is a phrase, whose check reads the documents' texts. */
+export function hasPhrase(node: PlanNode): boolean {
+  switch (node.type) {
+    case 'phrase':
+      return true;
+    case 'and':
+    case 'or':
+      return node.children.some(hasPhrase);
+    case 'not':
+      return hasPhrase(node.child);
+    default:
+      return false;
+  }
+}
+
 /** An indexed term a query term expands to in one shard, with its weight. */
 export interface Expansion {
   term: string;

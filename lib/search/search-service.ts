@@ -5,8 +5,9 @@ import { countFacets, histogram } from './aggregations';
 import { searchRange, type KeyRange } from './date-range';
 import { byId, byRelevance, DEFAULT_RANKING, findMatches, topMatches, type Match, type MatchOrder, type RankingOptions, type ShardMatches } from './engine';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query-parser';
-import { planQuery, type PlanNode } from './query-plan';
+import { hasPhrase, planQuery, type PlanNode } from './query-plan';
 import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
+import type { ShardReader } from './shard';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
 import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
 import { escapeHtml, snippet } from './snippets';
@@ -55,12 +56,15 @@ export class SearchService {
     const cursor = query.cursor ? decodeCursor(query.cursor, SearchCursor) : undefined;
     if (cursor && cursor.sort !== sort) throw new BadRequestError(`cursor was made for sort=${cursor.sort}, not sort=${sort}`);
 
-    const { matches, total, terms } = await this.match(timeline, range, {
-      plan,
-      empty: Boolean(parsed.root) && !plan,
-      facets: facetFilters(query),
+    const engineQuery = { plan, empty: Boolean(parsed.root) && !plan, facets: facetFilters(query), fromKey: range.fromKey, toKey: range.toKey };
+    const { matches, total, terms, ordered } = await this.withReaders(timeline, range, async (readers) => {
+      // Phrase checks read the texts of every candidate; other queries read only those of the hits shown.
+      if (plan && hasPhrase(plan)) await loadTexts(readers);
+      const found = findMatches(readers, engineQuery, this.ranking);
+      const ordered = topAfter(found.matches, sort, cursor, query.limit + 1);
+      await loadTexts(ordered.slice(0, query.limit).map((match) => match.shard));
+      return { ...found, ordered };
     });
-    const ordered = topAfter(matches, sort, cursor, query.limit + 1);
     const page = ordered.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -73,18 +77,13 @@ export class SearchService {
     };
   }
 
-  private async match(
-    timeline: string,
-    range: KeyRange,
-    query: { plan?: PlanNode; empty: boolean; facets: PlanNode[] },
-  ): Promise<{ matches: ShardMatches[]; total: number; terms: Set<string> }> {
-    // A shard can vanish between reading the manifest and reading its chunks; read the manifest again.
+  /** Runs `use` on the segment readers of the shards the range overlaps, again on a fresh manifest if a shard vanished under it. */
+  private async withReaders<T>(timeline: string, range: KeyRange, use: (readers: ShardReader[]) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       const manifest = await this.manifest(timeline, attempt > 0);
       const shards = shardsOf(manifest).filter((shard) => overlaps(shard, range));
       try {
-        const readers = await this.cache.readers(timeline, shards);
-        return findMatches(readers, { ...query, fromKey: range.fromKey, toKey: range.toKey }, this.ranking);
+        return await use(await this.cache.readers(timeline, shards));
       } catch (error) {
         if (!(error instanceof StaleShardError) || attempt === 3) throw error;
       }
@@ -150,6 +149,10 @@ function shardsOf(manifest: Manifest | undefined): ShardMeta[] {
 
 function overlaps(shard: ShardMeta, range: KeyRange): boolean {
   return shard.count > 0 && shard.minStart! <= range.toKey && shard.maxEnd! >= range.fromKey;
+}
+
+function loadTexts(readers: Iterable<ShardReader>): Promise<unknown> {
+  return Promise.all([...new Set(readers)].map((reader) => reader.loadTexts()));
 }
 
 function facetFilters(query: SearchQuery): PlanNode[] {

@@ -5,26 +5,38 @@ import type { DocText, ShardData } from './shard';
  * Version of the stored segment layout. A manifest records the format its segments were written in,
  * so an index written in another one is named outdated and rebuilt instead of misread.
  */
-export const SEGMENT_FORMAT = 2;
+export const SEGMENT_FORMAT = 3;
 
 // "TSG" and the format: old or foreign bytes fail loudly instead of decoding into nonsense.
 const MAGIC = Buffer.from([0x54, 0x53, 0x47, SEGMENT_FORMAT]);
 
 /**
+ * A segment as stored: its index, which every query of its range reads, and its texts, which only
+ * hits and phrase checks read. They are stored apart so a cold search reads about half the bytes.
+ */
+export interface StoredSegment {
+  index: Buffer;
+  texts: Buffer;
+}
+
+/** The texts of a stored segment, or how to read them once a hit or a phrase check asks. */
+export type TextSource = Uint8Array | (() => Promise<Uint8Array>);
+
+/**
  * A segment's bytes, laid out as search engines store segments (Lucene's stored fields, term
  * dictionary and postings, in small), so loading one is a few native calls instead of a JSON parse
- * of every posting and every text. After the magic, a varint: the byte length of the first of two
- * gzip members. The first holds what a query reads:
+ * of every posting and every text. The index is the magic, then one gzip member:
  * - five varints: the byte lengths of the sections that follow;
  * - JSON of what every query reads of the documents (`ShardDoc`), and of the removed ids;
  * - per document, the byte length of its text, as varints;
  * - the term dictionary: the terms, sorted, joined by '\n' (a separator the tokenizer never keeps);
  * - per term, the byte length of its postings, as varints;
  * - the postings of every term one after another (see `PostingsWriter`).
- * The second holds the text of every document (`DocText`) as JSON, one after another: about half of
- * a segment, inflated only once a hit or a phrase check asks for a text, and then decoded one by one.
+ * The texts are one gzip member of every document's text (`DocText`) as JSON, one after another:
+ * about half of a segment, inflated only once a hit or a phrase check asks for a text, and then
+ * decoded one by one.
  */
-export function serializeShard(data: ShardData): Buffer {
+export function serializeShard(data: ShardData): StoredSegment {
   const keys = Buffer.from(escapeRareNonAscii(JSON.stringify(data.removed?.length ? { docs: data.docs, removed: data.removed } : { docs: data.docs })));
   const texts = data.docs.map((_, shortId) => Buffer.from(JSON.stringify(data.text(shortId))));
   const postingLengths = Array.from(data.terms, (_, t) => data.offsets[t + 1]! - data.offsets[t]!);
@@ -36,16 +48,13 @@ export function serializeShard(data: ShardData): Buffer {
     data.postings.subarray(0, data.offsets[data.terms.length]),
   ];
   const index = gzip(Buffer.concat([varints(sections.map((section) => section.length)), ...sections]));
-  return Buffer.concat([MAGIC, varints([index.length]), index, gzip(Buffer.concat(texts))]);
+  return { index: Buffer.concat([MAGIC, index]), texts: gzip(Buffer.concat(texts)) };
 }
 
-/** The segment inside stored bytes; texts and postings stay encoded until asked for. */
-export function parseShard(bytes: Uint8Array): ShardData {
-  if (bytes.length < MAGIC.length || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) throw new Error(`not a segment of format ${SEGMENT_FORMAT}`);
-  const stored = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const members = new VarintReader(stored, MAGIC.length);
-  const indexEnd = members.read() + members.position;
-  const body = gunzip(stored.subarray(members.position, indexEnd));
+/** The segment inside stored bytes; texts and postings stay encoded (texts unread, if given as a reader) until asked for. */
+export function parseShard({ index, texts }: { index: Uint8Array; texts: TextSource }): ShardData {
+  if (index.length < MAGIC.length || !MAGIC.equals(index.subarray(0, MAGIC.length))) throw new Error(`not a segment of format ${SEGMENT_FORMAT}`);
+  const body = gunzip(Buffer.from(index.buffer, index.byteOffset + MAGIC.length, index.byteLength - MAGIC.length));
   const header = new VarintReader(body, 0);
   const sizes = Array.from({ length: 5 }, () => header.read());
   let at = header.position;
@@ -54,7 +63,7 @@ export function parseShard(bytes: Uint8Array): ShardData {
   const termList = terms!.length ? terms!.toString('utf8').split('\n') : [];
   return {
     docs,
-    text: lazyTexts(stored.subarray(indexEnd), prefixSums(textLengths!, docs.length)),
+    ...lazyTexts(texts, prefixSums(textLengths!, docs.length)),
     terms: termList,
     postings: postings!,
     offsets: prefixSums(postingLengths!, termList.length),
@@ -62,11 +71,28 @@ export function parseShard(bytes: Uint8Array): ShardData {
   };
 }
 
-function lazyTexts(compressed: Buffer, offsets: Uint32Array): ShardData['text'] {
-  let texts: Buffer | undefined;
-  return (shortId) => {
-    texts ??= gunzip(compressed);
-    return JSON.parse(texts.toString('utf8', offsets[shortId], offsets[shortId + 1])) as DocText;
+function lazyTexts(source: TextSource, offsets: Uint32Array): Pick<ShardData, 'text' | 'loadTexts'> {
+  let compressed = typeof source === 'function' ? undefined : source;
+  let inflated: Buffer | undefined;
+  let loading: Promise<void> | undefined;
+  return {
+    text: (shortId) => {
+      if (!compressed) throw new Error('the texts of this segment are not read yet: await loadTexts() first');
+      inflated ??= gunzip(Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength));
+      return JSON.parse(inflated.toString('utf8', offsets[shortId], offsets[shortId + 1])) as DocText;
+    },
+    loadTexts: () => {
+      if (compressed || typeof source !== 'function') return Promise.resolve();
+      // A failed read is not remembered: the next search asks again (after re-reading the manifest).
+      loading ??= source().then(
+        (bytes) => void (compressed = bytes),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return loading;
+    },
   };
 }
 

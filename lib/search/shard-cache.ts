@@ -85,15 +85,29 @@ export class ShardCache {
   }
 
   private async load(timeline: string, segment: Segment, key: string, shardKey: string): Promise<ShardReader> {
-    const bytes = await this.reads(() => this.store.readSegment(timeline, segment));
-    const reader = ShardReader.fromData(parseShard(bytes));
-    this.segments.set(key, { reader, bytes: bytes.length, shardKey });
-    this.bytes += bytes.length;
+    const index = await this.reads(() => this.store.readSegmentIndex(timeline, segment));
+    const texts = async () => {
+      const bytes = await this.reads(() => this.store.readSegmentTexts(timeline, segment));
+      this.count(key, bytes.length);
+      return bytes;
+    };
+    const reader = ShardReader.fromData(parseShard({ index, texts }));
+    this.segments.set(key, { reader, bytes: 0, shardKey });
+    this.count(key, index.length);
+    return reader;
+  }
+
+  /** Adds bytes a segment holds (its index, later its texts) and evicts the least recently used past the budget. */
+  private count(key: string, bytes: number): void {
+    // Texts read for a segment evicted meanwhile are held only by the search that asked for them.
+    if (!this.touch(key)) return;
+    const entry = this.segments.get(key)!;
+    entry.bytes += bytes;
+    this.bytes += bytes;
     for (const [oldest] of this.segments) {
       if (this.bytes <= this.maxBytes || oldest === key) break;
       this.forget(oldest);
     }
-    return reader;
   }
 
   private forget(key: string): void {

@@ -13,10 +13,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { spanDays } from '../date-keys';
-import { IndexFullError } from '../errors';
+import { IndexFullError, OutdatedIndexError } from '../errors';
 import { keys } from '../event-keys';
 import { inParallel, retryUnprocessed } from '../dynamo-batch';
-import { SEGMENT_FORMAT } from './segment-codec';
+import { SEGMENT_FORMAT, type StoredSegment } from './segment-codec';
 
 /** Lower and upper sentinels of the shard key space: every sort key lies between them. */
 export const KEY_SPACE = { first: '0', last: '~' } as const;
@@ -41,8 +41,12 @@ export const Segment = z.object({
   id: z.string(),
   /** Documents stored in it, including those a later segment replaced. */
   count: z.number().int(),
+  /** Compressed bytes, index and texts. */
   bytes: z.number().int(),
+  /** Items holding its index. */
   chunks: z.number().int(),
+  /** Items holding its texts (kept apart: a search reads them only for hits and phrase checks). */
+  texts: z.number().int(),
 });
 export type Segment = z.infer<typeof Segment>;
 
@@ -101,7 +105,15 @@ export class ShardStore {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: MANIFEST_PK, sk: timeline }), ConsistentRead: consistent }),
     );
-    return out.Item ? Manifest.parse(unmarshall(out.Item)) : undefined;
+    if (!out.Item) return undefined;
+    const item = unmarshall(out.Item);
+    if (item.format !== SEGMENT_FORMAT) {
+      throw new OutdatedIndexError(
+        `the index of timeline "${timeline}" is in ${item.format === undefined ? 'an earlier segment format' : `segment format ${item.format}`}, and this release reads format ${SEGMENT_FORMAT}: ` +
+          `rebuild it from the events with npm run reindex -- ${timeline}`,
+      );
+    }
+    return Manifest.parse(item);
   }
 
   /** Timelines whose manifest is in an earlier format than this code reads: rebuild them from the table. */
@@ -175,14 +187,30 @@ export class ShardStore {
     }
   }
 
-  /** The compressed bytes of one segment. */
-  async readSegment(timeline: string, segment: Segment): Promise<Buffer> {
+  /** A segment's index and texts, as the indexer rewrites it. */
+  async readSegment(timeline: string, segment: Segment): Promise<StoredSegment> {
+    const [index, texts] = await Promise.all([this.readSegmentIndex(timeline, segment), this.readSegmentTexts(timeline, segment)]);
+    return { index, texts };
+  }
+
+  /** The compressed index of one segment: what any search of its range reads. */
+  readSegmentIndex(timeline: string, segment: Segment): Promise<Buffer> {
+    return this.readChunks(timeline, segment, 'index');
+  }
+
+  /** The compressed texts of one segment: what hits and phrase checks read. */
+  readSegmentTexts(timeline: string, segment: Segment): Promise<Buffer> {
+    return this.readChunks(timeline, segment, 'texts');
+  }
+
+  private async readChunks(timeline: string, segment: Segment, part: SegmentPart): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for await (const page of this.chunkPages(timeline, chunkPrefix(segment.id))) {
+    for await (const page of this.chunkPages(timeline, chunkPrefix(segment.id, part))) {
       // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
       for (const { data } of page) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
     }
-    if (parts.length !== segment.chunks) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${segment.chunks} chunks`);
+    const expected = chunkCount(segment, part);
+    if (parts.length !== expected) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${expected} ${part} chunks`);
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
@@ -205,30 +233,27 @@ export class ShardStore {
   }
 
   /** Writes a new segment's chunks under a fresh id; they are invisible until a manifest names the segment. */
-  async writeSegment(timeline: string, bytes: Buffer, count: number): Promise<Segment> {
-    const id = newSegmentId();
-    const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
-    const items = Array.from({ length: chunks }, (_, n) => ({
-      PutRequest: {
-        Item: {
-          pk: { S: keys.timeline(timeline) },
-          sk: { S: `${chunkPrefix(id)}${String(n).padStart(4, '0')}` },
-          data: { B: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) },
-        },
-      },
-    }));
+  async writeSegment(timeline: string, stored: StoredSegment, count: number): Promise<Segment> {
+    const segment = {
+      id: newSegmentId(),
+      count,
+      bytes: stored.index.length + stored.texts.length,
+      chunks: Math.ceil(stored.index.length / CHUNK_BYTES),
+      texts: Math.ceil(stored.texts.length / CHUNK_BYTES),
+    };
+    const items = SEGMENT_PARTS.flatMap((part) =>
+      chunkKeys(timeline, segment, part).map((Key, n) => ({
+        PutRequest: { Item: { ...Key, data: { B: stored[part].subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) } } },
+      })),
+    );
     await this.batchWrite(items);
-    return { id, count, bytes: bytes.length, chunks };
+    return segment;
   }
 
   /** Deletes segments' chunks (after a merge replaced them, or when a commit lost its race). */
   async deleteSegments(timeline: string, segments: readonly Segment[]): Promise<void> {
-    const items = segments.flatMap((segment) =>
-      Array.from({ length: segment.chunks }, (_, n) => ({
-        DeleteRequest: { Key: { pk: { S: keys.timeline(timeline) }, sk: { S: `${chunkPrefix(segment.id)}${String(n).padStart(4, '0')}` } } },
-      })),
-    );
-    await this.batchWrite(items);
+    const keys = segments.flatMap((segment) => SEGMENT_PARTS.flatMap((part) => chunkKeys(timeline, segment, part)));
+    await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
   /**
@@ -311,9 +336,23 @@ export function shardFor(manifest: Manifest, lane: Lane, key: string): ShardMeta
 /** Sort key prefix of every chunk item. */
 const CHUNK_PREFIX = 'SHARD#';
 
-/** Sort key prefix of a segment's chunk items. */
-function chunkPrefix(segmentId: string): string {
-  return `${CHUNK_PREFIX}${segmentId}#`;
+const SEGMENT_PARTS = ['index', 'texts'] as const;
+type SegmentPart = (typeof SEGMENT_PARTS)[number];
+
+/** Sort key prefix of the chunk items of one part of a segment. */
+function chunkPrefix(segmentId: string, part: SegmentPart): string {
+  return `${CHUNK_PREFIX}${segmentId}#${part === 'index' ? 'i' : 't'}`;
+}
+
+function chunkCount(segment: Segment, part: SegmentPart): number {
+  return part === 'index' ? segment.chunks : segment.texts;
+}
+
+function chunkKeys(timeline: string, segment: Segment, part: SegmentPart): Record<'pk' | 'sk', AttributeValue>[] {
+  return Array.from({ length: chunkCount(segment, part) }, (_, n) => ({
+    pk: { S: keys.timeline(timeline) },
+    sk: { S: `${chunkPrefix(segment.id, part)}${String(n).padStart(4, '0')}` },
+  }));
 }
 
 /**

@@ -71,8 +71,10 @@ export const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
 export interface ShardData {
   /** Documents by short id, what every query reads of them: the reader uses them as they are. */
   docs: ShardDoc[];
-  /** The rest of a document, by short id: only hits and phrase checks read it, so it is decoded when asked. */
+  /** The rest of a document, by short id: only hits and phrase checks read it, so it is decoded when asked (after `loadTexts`). */
   text(shortId: number): DocText;
+  /** Reads the segment's texts if they are stored apart and not read yet; once, whoever asks. */
+  loadTexts(): Promise<void>;
   /** The indexed terms, sorted, so a term's id is found by binary search instead of building a Map. */
   terms: string[];
   /** The postings of every term, encoded one after another (`PostingsWriter`); decoded as queries ask. */
@@ -233,7 +235,7 @@ export class ShardWriter {
       writer.endTerm();
     }
     const split = entries.map(({ doc, lengths }) => splitDoc(doc, lengths));
-    const data: ShardData = { docs: split.map(([keys]) => keys), text: (shortId) => split[shortId]![1], terms, ...writer.finish() };
+    const data: ShardData = { docs: split.map(([keys]) => keys), text: (shortId) => split[shortId]![1], loadTexts: () => Promise.resolve(), terms, ...writer.finish() };
     return removed.length ? { ...data, removed } : data;
   }
 }
@@ -326,7 +328,12 @@ export class ShardReader {
     });
   }
 
-  /** A document as it was indexed, its text included. */
+  /** Reads the segment's texts, which `storedDoc` and phrase checks need; shared by every view of the segment. */
+  loadTexts(): Promise<void> {
+    return this.data.loadTexts();
+  }
+
+  /** A document as it was indexed, its text included (once `loadTexts` has resolved). */
   storedDoc(shortId: number): IndexedDoc {
     let doc = this.caches.stored.get(shortId);
     if (!doc) {

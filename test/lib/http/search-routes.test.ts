@@ -1,11 +1,16 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../lib/app';
 import { startLocalIndexer } from '../../../lib/local-indexer';
-import { testConfig, uniqueTimeline } from '../../helpers/dynamo';
+import { SEGMENT_FORMAT } from '../../../lib/search/segment-codec';
+import { emptyShard, KEY_SPACE, ShardStore } from '../../../lib/search/shard-store';
+import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 import { call } from '../../helpers/http';
 
 const config = testConfig();
 const app = createApp({ config });
+const client = testClient();
 const timeline = uniqueTimeline('search');
 const big = uniqueTimeline('search-big');
 // Index only this file's timelines: other test files share the table and its stream.
@@ -37,7 +42,10 @@ beforeAll(async () => {
   await indexer.drain(60_000);
 }, 120_000);
 
-afterAll(() => indexer.stop());
+afterAll(async () => {
+  await indexer.stop();
+  client.destroy();
+});
 
 describe('GET /v1/timelines/{timeline}/search', () => {
   it('finds every event mentioning Sarmat, with highlights and matched fields', async () => {
@@ -147,6 +155,24 @@ describe('POST /v1/admin/timelines/{timeline}/reindex', () => {
     // One shard per lane: the war spans six years.
     expect(body).toMatchObject({ timeline, events: events.length, shards: 2 });
     expect(ids((await search(timeline, 'q=sarmat')).body)).toEqual(['sarmat-test']);
+  });
+
+  it('answers 503, naming the reindex, for an index in a format this release does not read, until it is rebuilt', async () => {
+    // No events: a stream record of this timeline would reach other files' indexers, which would meet the same manifest.
+    const outdated = uniqueTimeline('search-outdated');
+    const { segments: _segments, ...oldShard } = emptyShard('main', KEY_SPACE.first, KEY_SPACE.last);
+    const manifest = { pk: 'MANIFEST', sk: outdated, timeline: outdated, format: SEGMENT_FORMAT - 1, shards: { [oldShard.id]: oldShard } };
+    await client.send(new PutItemCommand({ TableName: config.INDEX_TABLE_NAME, Item: marshall(manifest) }));
+    try {
+      const { status, body, headers } = await search(outdated, 'q=sarmat');
+      expect(status).toBe(503);
+      expect(headers.get('content-type')).toBe('application/problem+json');
+      expect(body.detail).toContain(`npm run reindex -- ${outdated}`);
+      expect((await call(app, 'POST', `/v1/admin/timelines/${outdated}/reindex`)).status).toBe(200);
+      expect(await search(outdated, 'q=sarmat')).toMatchObject({ status: 200, body: { total: 0 } });
+    } finally {
+      await new ShardStore(client, config.INDEX_TABLE_NAME).dropIndex(outdated);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { OutdatedIndexError } from '../../../lib/errors';
 import { EventStore } from '../../../lib/event-store';
 import { EventInput, spanKeys } from '../../../lib/event-schema';
 import { SearchIndexer } from '../../../lib/search/indexer';
@@ -271,6 +272,23 @@ describe('SearchIndexer', () => {
       await reindexTimeline(events, indexer, timeline);
       expect(await shards.outdatedTimelines()).not.toContain(timeline);
       expect((await search(timeline, { q: 'json' })).total).toBe(1);
+    });
+
+    it('names as outdated an index of the format before, whose segments held their texts', async () => {
+      const timeline = uniqueTimeline('texts-within');
+      await events.putMany(timeline, [input('a', '1999', 'texts within segments')]);
+      const indexer = new SearchIndexer(shards);
+      const { reindexTimeline } = await import('../../../lib/search/reindex');
+      await reindexTimeline(events, indexer, timeline);
+      const manifest = (await shards.getManifest(timeline, true))!;
+      await client.send(new PutItemCommand({ TableName: config.INDEX_TABLE_NAME, Item: marshall({ pk: 'MANIFEST', sk: timeline, ...manifest, format: SEGMENT_FORMAT - 1 }, { removeUndefinedValues: true }) }));
+      expect(await shards.outdatedTimelines()).toContain(timeline);
+      const error = await shards.getManifest(timeline).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OutdatedIndexError);
+      expect((error as Error).message).toContain(`is in segment format ${SEGMENT_FORMAT - 1}, and this release reads format ${SEGMENT_FORMAT}`);
+      await reindexTimeline(events, indexer, timeline);
+      expect(await shards.outdatedTimelines()).not.toContain(timeline);
+      expect((await search(timeline, { q: 'within' })).total).toBe(1);
     });
   });
 });

@@ -5,6 +5,7 @@ import { SearchQuery } from '../../../lib/search/search-schema';
 import { SearchService } from '../../../lib/search/search-service';
 import { toIndexedDoc } from '../../../lib/search/shard';
 import { ShardStore, type Manifest } from '../../../lib/search/shard-store';
+import { CountingStore } from '../../helpers/counting-store';
 import { testClient, testConfig, uniqueTimeline } from '../../helpers/dynamo';
 
 const client = testClient();
@@ -46,8 +47,8 @@ class GatedStore extends ShardStore {
   }
 }
 
-function upsert(id: string, title: string): IndexOp {
-  const event = EventInput.parse({ id, date: '1900-07-02', title });
+function upsert(id: string, title: string, date = '1900-07-02'): IndexOp {
+  const event = EventInput.parse({ id, date, title });
   return { kind: 'upsert', doc: toIndexedDoc({ ...event, id }, { ...spanKeys(event.date), rev: 1 }) };
 }
 
@@ -113,5 +114,54 @@ describe('SearchService', () => {
       expect(store.reads).toBe(3);
       releaseFrozen();
     });
+  });
+
+  describe('texts', () => {
+    /** A timeline of 40 events a year apart in shards of 4, searched by one fresh service. */
+    async function spread(name: string) {
+      const timeline = uniqueTimeline(name);
+      const store = new CountingStore(client, INDEX_TABLE_NAME);
+      const events = Array.from({ length: 40 }, (_, i) => upsert(`e${i}`, i === 7 ? 'zeppelin raid over the docks' : `harbour works ${i}`, `${1900 + i}`));
+      await new SearchIndexer(store, { maxShardDocs: 4 }).apply(timeline, events);
+      const segments = Object.values((await store.getManifest(timeline, true))!.shards).reduce((sum, shard) => sum + shard.segments.length, 0);
+      expect(segments).toBeGreaterThan(5);
+      const service = new SearchService(store);
+      return { store, segments, search: (q: string) => service.search(timeline, SearchQuery.parse({ q })) };
+    }
+
+    it('reads the texts of the segments holding the hits shown, and only the index of the others', async () => {
+      const { store, segments, search } = await spread('texts-hits');
+      const result = await search('zeppelin');
+      expect(result.hits.map((hit) => [hit.id, hit.title, hit.snippet])).toEqual([['e7', 'zeppelin raid over the docks', '']]);
+      expect(result.hits[0]!.titleHtml).toBe('<mark>zeppelin</mark> raid over the docks');
+      expect(store.reads).toBe(segments);
+      expect(store.textReads).toBe(1);
+    });
+
+    it('reads every candidate segment’s texts for a phrase, and checks the words side by side', async () => {
+      const { store, segments, search } = await spread('texts-phrase');
+      expect((await search('"zeppelin raid"')).hits.map((hit) => hit.id)).toEqual(['e7']);
+      expect((await search('"raid zeppelin"')).total).toBe(0);
+      expect(store.textReads).toBe(segments);
+    });
+  });
+
+  it('reads the manifest again when a segment’s texts vanished after its index was read', async () => {
+    const timeline = uniqueTimeline('texts-stale');
+    const store = new ShardStore(client, INDEX_TABLE_NAME);
+    const writer = new SearchIndexer(store);
+    await writer.apply(timeline, [upsert('a', 'airship')]);
+    const service = new SearchService(store, undefined, { manifestTtlMs: 60_000 });
+    // Loads the segment's index and keeps the manifest: no hit, so no texts read.
+    expect((await service.search(timeline, SearchQuery.parse({ q: 'balloon' }))).total).toBe(0);
+    // Two new events outnumber the shard's one: the indexer rewrites it and deletes the old segment.
+    const before = (await store.getManifest(timeline, true))!;
+    await writer.apply(timeline, [upsert('b', 'airship balloon'), upsert('c', 'airship kite')]);
+    const after = (await store.getManifest(timeline, true))!;
+    expect(Object.values(after.shards)[0]!.segments[0]!.id).not.toBe(Object.values(before.shards)[0]!.segments[0]!.id);
+
+    const result = await service.search(timeline, SearchQuery.parse({ q: 'airship' }));
+    expect(result.total).toBe(3);
+    expect(result.hits.map((hit) => hit.title).sort()).toEqual(['airship', 'airship balloon', 'airship kite']);
   });
 });

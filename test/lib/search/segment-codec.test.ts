@@ -6,7 +6,7 @@ import { analyze } from '../../../lib/search/text';
 import { syntheticDocs } from '../../helpers/corpus';
 
 // Typed arrays as plain arrays, so a mismatch shows the values and Buffer and Uint8Array compare equal; texts decoded.
-const plain = (data: ShardData) => ({ ...data, text: data.docs.map((_, i) => data.text(i)), postings: [...data.postings], offsets: [...data.offsets] });
+const plain = (data: ShardData) => ({ ...data, text: data.docs.map((_, i) => data.text(i)), loadTexts: undefined, postings: [...data.postings], offsets: [...data.offsets] });
 
 function writerOf(docs: readonly IndexedDoc[]): ShardWriter {
   const writer = ShardWriter.from();
@@ -115,7 +115,35 @@ describe('segment codec', () => {
 
   it('refuses bytes of another format', () => {
     const legacy = gzipSync(JSON.stringify({ docs: [], lengths: [], terms: [], postings: [] }));
-    expect(() => parseShard(legacy)).toThrow(/not a segment of format/);
-    expect(() => parseShard(new Uint8Array())).toThrow(/not a segment of format/);
+    expect(() => parseShard({ index: legacy, texts: new Uint8Array() })).toThrow(/not a segment of format/);
+    expect(() => parseShard({ index: new Uint8Array(), texts: new Uint8Array() })).toThrow(/not a segment of format/);
+  });
+
+  it('stores the texts apart, and reads them once, when first asked', async () => {
+    const docs = syntheticDocs(300, 3);
+    const stored = serializeShard(writerOf(docs).toData());
+    expect(stored.texts.length).toBeGreaterThan(stored.index.length / 2);
+    let reads = 0;
+    let failNext = true;
+    const data = parseShard({
+      index: stored.index,
+      texts: async () => {
+        reads += 1;
+        if (failNext) {
+          failNext = false;
+          throw new Error('throttled');
+        }
+        return stored.texts;
+      },
+    });
+    const reader = ShardReader.fromData(data);
+    expect(reader.docList.map((doc) => doc.id)).toEqual(docs.map((doc) => doc.id));
+    expect(reads).toBe(0);
+    expect(() => reader.storedDoc(0)).toThrow(/not read yet/);
+    // A failed read is asked again, not remembered as the answer.
+    await expect(reader.loadTexts()).rejects.toThrow('throttled');
+    await Promise.all([reader.loadTexts(), reader.loadTexts(), reader.hiding(new Set([docs[0]!.id])).loadTexts()]);
+    expect(reads).toBe(2);
+    expect(reader.storedDoc(42)).toEqual(docs[42]);
   });
 });

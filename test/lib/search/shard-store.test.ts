@@ -16,7 +16,7 @@ const firstDay = spanKeys(EventInput.parse({ id: 'a', date: '1900-01-01', title:
 
 /** A manifest entry as large as a real one with one segment (about 250 bytes), one day a shard. */
 function shard(i: number, segments = 1): ShardMeta {
-  const segment = { id: `seg-${String(i).padStart(12, '0')}-abcdef`, count: 1450, bytes: 400_000, chunks: 2 };
+  const segment = { id: `seg-${String(i).padStart(12, '0')}-abcdef`, count: 1450, bytes: 400_000, chunks: 1, texts: 1 };
   return {
     id: `shard-${String(i).padStart(12, '0')}`,
     lane: 'main',

@@ -84,11 +84,11 @@ describe('verifyTimeline', () => {
     const chunks = await shardChunks(timeline);
     await client.send(new DeleteItemCommand({ TableName: indexTable, Key: { pk: { S: `TL#${timeline}` }, sk: { S: chunks[0]! } } }));
     await client.send(
-      new BatchWriteItemCommand({ RequestItems: { [indexTable]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#deadbeef0000#0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
+      new BatchWriteItemCommand({ RequestItems: { [indexTable]: [{ PutRequest: { Item: { pk: { S: `TL#${timeline}` }, sk: { S: 'SHARD#deadbeef0000#i0000' }, data: { B: new Uint8Array([1]) } } } }] } }),
     );
     const report = await verify(timeline);
     expect(report.shardProblems).toHaveLength(1);
-    expect(report.shardProblems[0]).toMatch(/^shard [\w-]+ v1 cannot be read: segment \w+ has 0 of 1 chunks$/);
+    expect(report.shardProblems[0]).toMatch(/^shard [\w-]+ v1 cannot be read: segment \w+ has 0 of 1 index chunks$/);
     expect(report).toMatchObject({ indexed: 0, missing: ['e0', 'e1', 'e2'], orphanChunks: 1, equal: false });
     expect(formatReport(report)).toContain(`Rebuild the index from the table with: npm run reindex -- ${timeline}`);
   });
