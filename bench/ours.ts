@@ -47,7 +47,7 @@ export function boundsOf(query: Pick<BenchQuery, 'from' | 'to'>): KeyBounds {
 export class LoadedIndex {
   private constructor(private readonly shards: { reader: ShardReader; minStart: string; maxEnd: string }[]) {}
 
-  /** Reads and parses every shard named in the timeline's manifest. */
+  /** Reads and parses every shard named in the timeline's manifest, texts included (phrase checks read them). */
   static async load(store: ShardStore, timeline: string): Promise<LoadedIndex> {
     const manifest = await store.getManifest(timeline);
     const metas = Object.values(manifest?.shards ?? {}).filter((shard) => shard.count > 0);
@@ -55,6 +55,7 @@ export class LoadedIndex {
     const shards = await Promise.all(
       metas.map(async (meta) => (await cache.readers(timeline, [meta])).map((reader) => ({ reader, minStart: meta.minStart!, maxEnd: meta.maxEnd! }))),
     );
+    await Promise.all(shards.flat().map(({ reader }) => reader.loadTexts()));
     return new LoadedIndex(shards.flat());
   }
 
