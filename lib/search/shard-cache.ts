@@ -88,19 +88,20 @@ export class ShardCache {
     const index = await this.reads(() => this.store.readSegmentIndex(timeline, segment));
     const texts = async () => {
       const bytes = await this.reads(() => this.store.readSegmentTexts(timeline, segment));
-      this.count(key, bytes.length);
+      this.count(key, reader, bytes.length);
       return bytes;
     };
     const reader = ShardReader.fromData(parseShard({ index, texts }));
     this.segments.set(key, { reader, bytes: 0, shardKey });
-    this.count(key, index.length);
+    this.count(key, reader, index.length);
     return reader;
   }
 
-  /** Adds bytes a segment holds (its index, later its texts) and evicts the least recently used past the budget. */
-  private count(key: string, bytes: number): void {
-    // Texts read for a segment evicted meanwhile are held only by the search that asked for them.
-    if (!this.touch(key)) return;
+  /** Adds bytes a segment's reader holds (its index, later its texts) and evicts the least recently used past the budget. */
+  private count(key: string, reader: ShardReader, bytes: number): void {
+    // Texts read for a reader evicted meanwhile are held only by the searches using it.
+    if (this.segments.get(key)?.reader !== reader) return;
+    this.touch(key);
     const entry = this.segments.get(key)!;
     entry.bytes += bytes;
     this.bytes += bytes;
