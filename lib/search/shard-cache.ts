@@ -86,29 +86,16 @@ export class ShardCache {
 
   private async load(timeline: string, segment: Segment, key: string, shardKey: string): Promise<ShardReader> {
     const index = await this.reads(() => this.store.readSegmentIndex(timeline, segment));
-    const texts = async () => {
-      const bytes = await this.reads(() => this.store.readSegmentTexts(timeline, segment));
-      this.count(key, reader, bytes.length);
-      return bytes;
-    };
+    const texts = () => this.reads(() => this.store.readSegmentTexts(timeline, segment));
     const reader = ShardReader.fromData(parseShard({ index, texts }));
-    this.segments.set(key, { reader, bytes: 0, shardKey });
-    this.count(key, reader, index.length);
-    return reader;
-  }
-
-  /** Adds bytes a segment's reader holds (its index, later its texts) and evicts the least recently used past the budget. */
-  private count(key: string, reader: ShardReader, bytes: number): void {
-    // Texts read for a reader evicted meanwhile are held only by the searches using it.
-    if (this.segments.get(key)?.reader !== reader) return;
-    this.touch(key);
-    const entry = this.segments.get(key)!;
-    entry.bytes += bytes;
-    this.bytes += bytes;
+    // Budgeted at its whole stored size, texts included: any later search may read them into the heap.
+    this.segments.set(key, { reader, bytes: segment.bytes, shardKey });
+    this.bytes += segment.bytes;
     for (const [oldest] of this.segments) {
       if (this.bytes <= this.maxBytes || oldest === key) break;
       this.forget(oldest);
     }
+    return reader;
   }
 
   private forget(key: string): void {
