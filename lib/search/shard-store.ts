@@ -204,14 +204,14 @@ export class ShardStore {
   }
 
   private async readChunks(timeline: string, segment: Segment, part: SegmentPart): Promise<Buffer> {
-    const parts: Buffer[] = [];
+    const chunks: Buffer[] = [];
     for await (const page of this.chunkPages(timeline, chunkPrefix(segment.id, part))) {
-      // Views of the SDK's decoded bytes, not copies: a segment is copied once, below, if it has several chunks.
-      for (const { data } of page) parts.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
+      // Views of the SDK's decoded bytes, not copies: a part is copied once, below, if it has several chunks.
+      for (const { data } of page) chunks.push(Buffer.from(data!.B!.buffer, data!.B!.byteOffset, data!.B!.byteLength));
     }
     const expected = chunkCount(segment, part);
-    if (parts.length !== expected) throw new StaleShardError(`segment ${segment.id} has ${parts.length} of ${expected} ${part} chunks`);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (chunks.length !== expected) throw new StaleShardError(`segment ${segment.id} has ${chunks.length} of ${expected} ${part} chunks`);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 
   /** Pages of a timeline's chunk items whose sort key starts with the prefix, in key order. */
@@ -252,8 +252,8 @@ export class ShardStore {
 
   /** Deletes segments' chunks (after a merge replaced them, or when a commit lost its race). */
   async deleteSegments(timeline: string, segments: readonly Segment[]): Promise<void> {
-    const keys = segments.flatMap((segment) => SEGMENT_PARTS.flatMap((part) => chunkKeys(timeline, segment, part)));
-    await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+    const chunks = segments.flatMap((segment) => SEGMENT_PARTS.flatMap((part) => chunkKeys(timeline, segment, part)));
+    await this.batchWrite(chunks.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
   /**
