@@ -10,7 +10,7 @@ import type { SearchHit, SearchQuery, SearchResult } from './search-schema';
 import type { ShardReader } from './shard';
 import { ShardCache, type ShardCacheOptions } from './shard-cache';
 import { StaleShardError, type Manifest, type ShardMeta, type ShardStore } from './shard-store';
-import { escapeHtml, snippet } from './snippets';
+import { escapeHtml, MatchedTerms, snippet } from './snippets';
 
 type Sort = 'relevance' | 'date' | '-date';
 
@@ -66,10 +66,11 @@ export class SearchService {
       return { ...found, ordered };
     });
     const page = ordered.slice(0, query.limit);
+    const highlighted = new MatchedTerms(terms);
     const last = page.at(-1);
     return {
       total,
-      hits: page.map((match) => toHit(match, (term) => terms.has(term))),
+      hits: page.map((match) => toHit(match, highlighted)),
       facets: countFacets(matches),
       histogram: histogram(matches, { fromKey: range.open.from ? undefined : range.fromKey, toKey: range.open.to ? undefined : range.toKey }, query.interval),
       ...(ordered.length > query.limit && last ? { nextCursor: encodeCursor(cursorAt(last, sort)) } : {}),
@@ -187,7 +188,7 @@ function cursorPosition(cursor: SearchCursor): { score: number; doc: { id: strin
   return { score, doc: { id: cursor.id, startKey } };
 }
 
-function toHit(match: Match, matches: (term: string) => boolean): SearchHit {
+function toHit(match: Match, highlighted: MatchedTerms): SearchHit {
   const doc = match.storedDoc;
   return {
     id: doc.id,
@@ -197,8 +198,8 @@ function toHit(match: Match, matches: (term: string) => boolean): SearchHit {
     tags: doc.tags,
     places: doc.places,
     people: doc.people,
-    titleHtml: snippet(doc.title, matches, 1000) || escapeHtml(doc.title),
-    snippet: snippet(doc.text, matches),
+    titleHtml: snippet(doc.title, highlighted, 1000) || escapeHtml(doc.title),
+    snippet: snippet(doc.text, highlighted),
     matchedFields: [...match.fields],
   };
 }

@@ -13,19 +13,35 @@ export function escapeHtml(text: string): string {
 
 const HTML_SPECIAL = /[&<>"']/;
 
-/** Decides whether an indexed term is one the query matched (exactly, by prefix or by a typo). */
-export type TermMatcher = (term: string) => boolean;
+/** The indexed terms a query matched (exactly, by prefix or by a typo), as snippets look for them in a text. */
+export class MatchedTerms {
+  // Analyzing a word costs a lookup of the whole word in the analysis memo; its first letter rules out most words first.
+  private readonly initials = new Set<number>();
+
+  constructor(private readonly terms: ReadonlySet<string>) {
+    for (const term of terms) this.initials.add(term.charCodeAt(0));
+  }
+
+  /** Whether a word as written is indexed as one of the terms. */
+  matchesWord(word: string): boolean {
+    const first = word.charCodeAt(0);
+    // Folding leaves an ASCII character as it is but for case, and stemming keeps a word's first letter.
+    if (first < 128 && !this.initials.has(first >= 65 && first <= 90 ? first + 32 : first)) return false;
+    const term = processTerm(word);
+    return term !== null && this.terms.has(term);
+  }
+}
 
 /**
  * A window of the text around its first matching word, HTML-escaped, with matching words wrapped
  * in `<mark>`; the start of the text when nothing matches in it.
  */
-export function snippet(text: string, matches: TermMatcher, maxWords = SNIPPET_WORDS): string {
+export function snippet(text: string, matches: MatchedTerms, maxWords = SNIPPET_WORDS): string {
   const bounds = wordBounds(text);
   const count = bounds.length / 2;
   // Analyzing a word is the costly part: each is checked once, and words past the window never.
   const marked: (boolean | undefined)[] = new Array(count);
-  const isMarked = (i: number) => (marked[i] ??= isMatch(text.slice(bounds[2 * i]!, bounds[2 * i + 1]!), matches));
+  const isMarked = (i: number) => (marked[i] ??= matches.matchesWord(text.slice(bounds[2 * i]!, bounds[2 * i + 1]!)));
   let firstWord = 0;
   while (firstWord < count && !isMarked(firstWord)) firstWord += 1;
   if (firstWord === count) firstWord = 0;
@@ -61,9 +77,4 @@ function wordBounds(text: string): number[] {
   }
   if (last < text.length) bounds.push(last, text.length);
   return bounds;
-}
-
-function isMatch(word: string, matches: TermMatcher): boolean {
-  const term = processTerm(word);
-  return term !== null && matches(term);
 }

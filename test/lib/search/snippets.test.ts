@@ -1,13 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, snippet, type TermMatcher } from '../../../lib/search/snippets';
-import { processTerm } from '../../../lib/search/text';
+import { escapeHtml, MatchedTerms, snippet } from '../../../lib/search/snippets';
+import { processTerm, tokenize } from '../../../lib/search/text';
 
-/** Matches the indexed terms of the given words, as a query for them would. */
-const terms = (...words: string[]): TermMatcher => {
-  const wanted = new Set(words.map((word) => processTerm(word)));
-  return (term) => wanted.has(term);
-};
-const nothing: TermMatcher = () => false;
+/** The indexed terms of the given words, as a query for them matches them. */
+const terms = (...words: string[]) => new MatchedTerms(new Set(words.map((word) => processTerm(word)!)));
+const nothing = new MatchedTerms(new Set());
 
 /** "w0 w1 … w(n-1)": numbered words, which processTerm leaves as they are. */
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`);
@@ -30,6 +28,32 @@ describe('snippets', () => {
     });
   });
 
+  describe('MatchedTerms', () => {
+    // Its first-letter check must never rule out a word whose term it holds.
+    const words = tokenize('Éclair Über yelling Yelling YES 2022 S-400 ﬁre İstanbul Ōsaka Ærø x86 Kyiv\'s Missiles ABC ñandú 1066AD');
+
+    it.each(words.filter((word) => processTerm(word) !== null))('finds %j among terms holding its own', (word) => {
+      expect(new MatchedTerms(new Set([processTerm(word)!])).matchesWord(word)).toBe(true);
+    });
+
+    it('finds any word, in any script, among terms holding its own', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), (text) => {
+          for (const word of tokenize(text)) {
+            const term = processTerm(word);
+            if (term !== null) expect(new MatchedTerms(new Set([term])).matchesWord(word)).toBe(true);
+          }
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('finds no word among terms that do not hold its own', () => {
+      const others = new MatchedTerms(new Set(['eclair', 'uber', 'yell']));
+      expect(words.filter((word) => others.matchesWord(word))).toEqual(['Éclair', 'Über', 'yelling', 'Yelling']);
+    });
+  });
+
   describe('snippet', () => {
     it('marks the words that match and leaves the others', () => {
       expect(snippet('Missile strike on the port', terms('missile'))).toBe('<mark>Missile</mark> strike on the port');
@@ -49,12 +73,12 @@ describe('snippets', () => {
       expect(snippet('ERDOĞAN met Erdogan', terms('erdogan'))).toBe('<mark>ERDOĞAN</mark> met <mark>Erdogan</mark>');
     });
 
-    it('never marks a stop word, even when the matcher accepts anything', () => {
-      expect(snippet('the missile', () => true)).toBe('the <mark>missile</mark>');
+    it('never marks a stop word, even when the terms hold it as written', () => {
+      expect(snippet('the missile', new MatchedTerms(new Set(['the', processTerm('missile')!])))).toBe('the <mark>missile</mark>');
     });
 
-    it('marks the words the matcher accepts, so prefix and typo matches are marked too', () => {
-      expect(snippet('drones and droids', (term) => term.startsWith('dro'))).toBe('<mark>drones</mark> and <mark>droids</mark>');
+    it('marks every word the terms hold, so prefix and typo matches are marked too', () => {
+      expect(snippet('drones and droids', new MatchedTerms(new Set(['drone', 'droid'])))).toBe('<mark>drones</mark> and <mark>droids</mark>');
     });
 
     it('escapes markup in the text so it cannot inject HTML', () => {
@@ -98,7 +122,7 @@ describe('snippets', () => {
     it('windows around the first match and marks later ones inside the window', () => {
       const words = numbered(100);
       const text = words.join(' ');
-      const matches: TermMatcher = (term) => term === 'w50' || term === 'w55' || term === 'w90';
+      const matches = terms('w50', 'w55', 'w90');
       const html = snippet(text, matches);
       expect(html.startsWith('…w40 ')).toBe(true);
       expect(html).toContain('<mark>w55</mark>');
@@ -124,15 +148,15 @@ describe('snippets', () => {
     });
 
     it('returns the start of the text when only stop words would match', () => {
-      expect(snippet('the and of', () => true)).toBe('the and of');
+      expect(snippet('the and of', new MatchedTerms(new Set(['the', 'and', 'of'])))).toBe('the and of');
     });
 
     it.each(['', '   '])('returns an empty string for the text %j', (text) => {
-      expect(snippet(text, () => true)).toBe('');
+      expect(snippet(text, terms('missile'))).toBe('');
     });
 
     it('keeps a text of punctuation alone, escaped', () => {
-      expect(snippet('<&>', () => true)).toBe('&lt;&amp;&gt;');
+      expect(snippet('<&>', terms('missile'))).toBe('&lt;&amp;&gt;');
     });
   });
 });
