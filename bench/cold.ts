@@ -3,6 +3,7 @@ import { parseShard, serializeShard } from '../lib/search/segment-codec';
 import { ShardReader, ShardWriter } from '../lib/search/shard';
 import type { ShardStore } from '../lib/search/shard-store';
 import { runScript } from './child';
+import { DEPLOYMENT, lambdaHeapFlags } from './deployment';
 import type { MeterSnapshot } from './meter';
 
 /** What a fresh process measured answering its first search. */
@@ -61,7 +62,8 @@ export interface ColdEnv {
 async function runChild<T>(env: ColdEnv, query: Record<string, string>, mode: 'app' | 'memory', flags: string[]): Promise<T> {
   const script = fileURLToPath(new URL('./cold-child.ts', import.meta.url));
   const started = performance.now();
-  const heap = env.maxOldSpaceMb ? [`--max-old-space-size=${env.maxOldSpaceMb}`] : [];
+  // A first search runs within the deployed API function's heap limits, as the warm timings do, unless the index needs more.
+  const heap = env.maxOldSpaceMb ? [`--max-old-space-size=${env.maxOldSpaceMb}`] : mode === 'app' ? lambdaHeapFlags(DEPLOYMENT.apiMemoryGb * 1024) : [];
   const childEnv = { DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT, TABLE_NAME: env.TABLE_NAME, COLD_TIMELINE: env.timeline, COLD_QUERY: JSON.stringify(query), COLD_MODE: mode };
   const result = await runScript<T>(script, 'COLD_RESULT', childEnv, [...flags, ...heap]);
   return { ...result, processMs: performance.now() - started };
