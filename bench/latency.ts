@@ -48,6 +48,34 @@ export async function timeCases<T>(cases: readonly T[], rounds: number, run: (it
   return { samples, wallMs: performance.now() - started, runs: rounds * cases.length };
 }
 
+/** One pass over the cases, timed: a sample per case, in the order given, and the pass's wall time. */
+export interface Round {
+  samples: number[];
+  wallMs: number;
+}
+
+/** Runs every case once, timing each. */
+export async function timeRound<T>(cases: readonly T[], run: (item: T) => unknown): Promise<Round> {
+  const samples: number[] = [];
+  const started = performance.now();
+  for (const item of cases) {
+    const t0 = performance.now();
+    await run(item);
+    samples.push(performance.now() - t0);
+  }
+  return { samples, wallMs: performance.now() - started };
+}
+
+/** Rounds over the same cases as samples per case. */
+export function fromRounds(rounds: readonly Round[]): OrderedTimings {
+  const cases = rounds[0]?.samples.length ?? 0;
+  return {
+    samples: Array.from({ length: cases }, (_, i) => rounds.map((round) => round.samples[i]!)),
+    wallMs: rounds.reduce((sum, round) => sum + round.wallMs, 0),
+    runs: cases * rounds.length,
+  };
+}
+
 /** Samples per case, in the order the cases were given: timings as a child process reports them. */
 export interface OrderedTimings {
   samples: number[][];

@@ -16,8 +16,10 @@ export interface EngineFigures {
   /** Sequential searches a second on one thread. */
   throughputPerS: number;
   buildMs?: number;
-  /** p50 of the rounds timed before ours and of those timed after (FTS5). */
+  /** p50 of the rounds timed before ours and of those timed after (FTS5, in runs before the engines took turns). */
   halvesP50?: [number, number];
+  /** Timed taking turns with ours, a round each (FTS5). */
+  tookTurns?: boolean;
   heapBytes?: number;
   /** DynamoDB reads per search. */
   readsPerSearch?: { requests: number; bytes: number; rcu: number };
@@ -84,6 +86,8 @@ export interface RunResult {
   breakdown?: { manifestGetItem: Summary };
   /** Ours, the service and the engine were timed in a process holding only the app and its index (bench/warm-child.ts). */
   warmInOwnProcess?: boolean;
+  /** The V8 flags of that process. */
+  warmHeapFlags?: string[];
   /** Passes over the queries through the app before it was timed (runs before it made three). */
   warmUp?: { passes: number; ms: number };
   figures?: Record<string, EngineFigures>;
@@ -279,7 +283,7 @@ function runSection(run: RunResult): string[] {
 
   if (f.ours) {
     p('## Warm search', '');
-    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`): the benchmark process also holds the generated events and their documents, for the baselines. ' + warmUpText(run.warmUp) + fts5ProcessText(f.fts5?.halvesP50), '');
+    if (run.warmInOwnProcess) p('Ours, the service alone and the engine alone are timed in a process of their own that holds only the app and its index, as a warm Lambda does (`bench/warm-child.ts`' + (run.warmHeapFlags?.length ? `, run with \`${run.warmHeapFlags.join(' ')}\`` : '') + '): the benchmark process also holds the generated events and their documents, for the baselines. ' + warmUpText(run.warmUp) + fts5ProcessText(f.fts5), '');
     const engines = (['ours', 'service', 'engine', 'fts5', 'minisearch_single'] as const).filter((name) => f[name]);
     const names: Record<string, string> = { ours: 'ours (app.request)', service: 'SearchService.search', engine: 'engine only', fts5: 'SQLite FTS5', minisearch_single: 'one MiniSearch' };
     p('p50 / p99 in ms by range:', '');
@@ -540,7 +544,11 @@ function httpShare(extraMs: number): string {
   return extraMs > 0 ? `, and HTTP through Hono and zod adds ${ms(extraMs)} ms` : '';
 }
 
-function fts5ProcessText(halves: [number, number] | undefined): string {
+function fts5ProcessText(fts5: EngineFigures | undefined): string {
+  if (fts5?.tookTurns) {
+    return ' FTS5 runs in a process of its own too, holding only its in-memory database, and the two take turns a round of the queries at a time, the first to go changing every round, so that the machine changing speed during the run (this one does, by up to half) moves both alike; MiniSearch runs in the benchmark process.';
+  }
+  const halves = fts5?.halvesP50;
   if (!halves) return ' FTS5 and MiniSearch run in the benchmark process.';
   return ` FTS5 runs in a process of its own too, holding only its in-memory database, half its rounds before ours and half after, so that the machine changing speed during the run moves both alike (p50 ${ms(halves[0])} ms before, ${ms(halves[1])} ms after); MiniSearch runs in the benchmark process.`;
 }

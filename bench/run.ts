@@ -18,7 +18,7 @@ import { createDynamoClient } from '../lib/dynamo-client';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lib/dynamodb-local';
 import { ShardStore } from '../lib/search/shard-store';
 import { ensureTable, ensureTables, eventTableDefinition } from '../lib/table';
-import { Fts5Baseline, sqliteVersion, timeFts5, type EngineAnswer } from './baselines/fts5';
+import { Fts5Baseline, Fts5Process, sqliteVersion, type EngineAnswer } from './baselines/fts5';
 import { MiniSearchSingle } from './baselines/minisearch-single';
 import { scanSearch, type ScanAnswer } from './baselines/scan';
 import { cpuDuring } from './cpu';
@@ -30,7 +30,7 @@ import { ApiProcess, BENCH_API_KEY, IndexerProcess, ingestApiAlone, ingestRaw, i
 import { keyedBy, ms, summarize, summarizeAll, summarizeBy, timeCases, type Summary, type Timings } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { answerThroughApi, boundsOf, searchThroughApi } from './ours';
-import { timeWarm, WARM_UP_MS } from './warm';
+import { takeTurns, WarmProcess, WARM_UP_MS } from './warm';
 import { buildQueries, RANGE_KINDS, type BenchQuery } from './queries';
 import { runRealTimelines } from './real-timelines';
 import { printSummary, renderMarkdown, type EngineFigures, type RunResult } from './report';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const size = SIZES[options.size];
   const wants = (section: Section) => options.only.has(section) && !(section === 'scan' && options.skipScan);
   // How many times each query is timed after its warm-up run, by engine.
-  const rounds = size >= 1_000_000 ? { ours: 3, fts5: 3, minisearch: 1 } : size >= 100_000 ? { ours: 5, fts5: 5, minisearch: 2 } : { ours: 10, fts5: 10, minisearch: 5 };
+  const rounds = size >= 1_000_000 ? { warm: 3, minisearch: 1 } : size >= 100_000 ? { warm: 5, minisearch: 2 } : { warm: 10, minisearch: 5 };
 
   const errors: string[] = [];
   // A failing section is reported and the run goes on, so one problem does not cost every other figure.
@@ -256,48 +256,56 @@ async function main(): Promise<void> {
 
       const answers: Record<string, EngineAnswer[]> = {};
       const figures: Record<string, EngineFigures> = {};
-      // FTS5 is timed in a process of its own, as ours is, half its rounds before ours and half after, so that the
-      // machine slowing down or speeding up during the run moves both alike.
-      let fts5: { dbPath: string; buildMs: number; before: Timings<BenchQuery> } | undefined;
+      let fts5: { dbPath: string; buildMs: number } | undefined;
       if (wants('fts5')) await guard('fts5', async () => {
         const t0 = performance.now();
         const baseline = Fts5Baseline.build(prepared.docs);
         const buildMs = performance.now() - t0;
         answers.fts5 = queries.map((query) => baseline.search(query, boundsOf(query)));
-        log(`FTS5 built in ${(buildMs / 1000).toFixed(1)} s (plan: ${baseline.plan(monthQuery, boundsOf(monthQuery))}); timing half its rounds in a process of its own…`);
+        log(`FTS5 built in ${(buildMs / 1000).toFixed(1)} s (plan: ${baseline.plan(monthQuery, boundsOf(monthQuery))})`);
         const dbPath = join(mkdtempSync(join(tmpdir(), 'bench-fts5-')), 'fts5.db');
         writeFileSync(dbPath, baseline.serialize());
         baseline.close();
-        const before = await timeFts5(dbPath, queries, Math.ceil(rounds.fts5 / 2)).catch((error: unknown) => {
-          rmSync(dirname(dbPath), { recursive: true, force: true });
-          throw error;
-        });
-        fts5 = { dbPath, buildMs, before };
+        fts5 = { dbPath, buildMs };
       });
 
       if (wants('warm')) {
         answers.ours = [];
         for (const query of queries) answers.ours.push(await answerThroughApi(app, TIMELINE, query));
-        log(`warm: timing ${queries.length} queries x ${rounds.ours} rounds through app.request in a process of its own, after ${WARM_UP_MS / 1000} s of warm-up…`);
-        // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
-        const warm = await timeWarm({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries, rounds.ours);
-        figures.ours = { ...engineFigures(keyedBy(queries, warm.app)), readsPerSearch: warm.readsPerSearch };
-        log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
-        figures.service = engineFigures(keyedBy(queries, warm.service));
-        figures.engine = engineFigures(keyedBy(queries, warm.engine));
-        result.breakdown = { manifestGetItem: warm.manifestGetItem };
-        result.warmInOwnProcess = true;
-        result.warmUp = warm.warmUp;
-        log(`breakdown: service ${figures.service.overall.p50.toFixed(2)} ms p50, manifest GetItem ${result.breakdown.manifestGetItem.p50.toFixed(2)} ms p50, engine ${figures.engine.overall.p50.toFixed(2)} ms p50 / ${figures.engine.overall.p99.toFixed(2)} ms p99`);
       }
-
-      if (fts5) await guard('fts5', async () => {
-        const after = await timeFts5(fts5!.dbPath, queries, rounds.fts5 - Math.ceil(rounds.fts5 / 2)).finally(() =>
-          rmSync(dirname(fts5!.dbPath), { recursive: true, force: true }),
-        );
-        const halvesP50: [number, number] = [summarizeAll(fts5!.before).p50, summarizeAll(after).p50];
-        figures.fts5 = { ...engineFigures(joinTimings(fts5!.before, after)), buildMs: fts5!.buildMs, halvesP50 };
-        log(`FTS5: p50 ${figures.fts5.overall.p50.toFixed(2)} ms (${halvesP50.map((p50) => p50.toFixed(2)).join(' before ours, ')} after), p99 ${figures.fts5.overall.p99.toFixed(2)} ms`);
+      // Ours and FTS5 each in a process of its own, timed taking turns a round at a time.
+      if (wants('warm') || fts5) await guard('warm', async () => {
+        const ours = wants('warm') ? await WarmProcess.start({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries) : undefined;
+        const sqlite = fts5 ? await Fts5Process.start(fts5.dbPath, queries) : undefined;
+        try {
+          const warmUp = await ours?.warmUp(WARM_UP_MS);
+          const timers = [ours, sqlite].filter((timer) => timer !== undefined);
+          log(`warm: timing ${queries.length} queries x ${rounds.warm} rounds (${timers.length > 1 ? 'ours through app.request and FTS5 taking turns, each' : 'each engine'} in a process of its own${warmUp ? `, after ${(warmUp.ms / 1000).toFixed(0)} s of warm-up` : ''})…`);
+          const timings = await takeTurns(timers, rounds.warm);
+          const oursTimings = ours ? timings.shift() : undefined;
+          const sqliteTimings = sqlite ? timings.shift() : undefined;
+          if (sqliteTimings) {
+            figures.fts5 = { ...engineFigures(keyedBy(queries, sqliteTimings)), buildMs: fts5!.buildMs, tookTurns: Boolean(ours) };
+            log(`FTS5: p50 ${figures.fts5.overall.p50.toFixed(2)} ms, p99 ${figures.fts5.overall.p99.toFixed(2)} ms`);
+          }
+          if (ours && oursTimings && warmUp) {
+            figures.ours = engineFigures(keyedBy(queries, oursTimings));
+            log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
+            // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
+            const breakdown = await ours.breakdown(rounds.warm);
+            figures.ours.readsPerSearch = breakdown.readsPerSearch;
+            figures.service = engineFigures(keyedBy(queries, breakdown.service));
+            figures.engine = engineFigures(keyedBy(queries, breakdown.engine));
+            result.breakdown = { manifestGetItem: breakdown.manifestGetItem };
+            result.warmInOwnProcess = true;
+            result.warmUp = warmUp;
+            result.warmHeapFlags = ours.heapFlags;
+            log(`breakdown: service ${figures.service.overall.p50.toFixed(2)} ms p50, manifest GetItem ${result.breakdown.manifestGetItem.p50.toFixed(2)} ms p50, engine ${figures.engine.overall.p50.toFixed(2)} ms p50 / ${figures.engine.overall.p99.toFixed(2)} ms p99`);
+          }
+        } finally {
+          await Promise.all([ours?.stop(), sqlite?.stop()]);
+          if (fts5) rmSync(dirname(fts5.dbPath), { recursive: true, force: true });
+        }
       });
 
       if (wants('minisearch')) await guard('minisearch', async () => {
@@ -371,7 +379,7 @@ async function main(): Promise<void> {
     }
 
     if (wants('scifact')) await guard('scifact', async () => void (result.scifact = await runSciFact({ client, indexTable: config.INDEX_TABLE_NAME, log })));
-    if (wants('real')) await guard('real', async () => void (result.real = await runRealTimelines({ app, client, indexTable: config.INDEX_TABLE_NAME, log, rounds: rounds.ours })));
+    if (wants('real')) await guard('real', async () => void (result.real = await runRealTimelines({ app, client, indexTable: config.INDEX_TABLE_NAME, log, rounds: rounds.warm })));
     if (wants('cost')) await guard('cost', async () => void (result.cost = costModel(result)));
   } finally {
     await api?.stop();
@@ -588,9 +596,3 @@ await main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
-
-/** The samples of two timings of the same cases, as one. */
-function joinTimings<T>(first: Timings<T>, second: Timings<T>): Timings<T> {
-  const samples = new Map([...first.samples].map(([item, values]) => [item, [...values, ...(second.samples.get(item) ?? [])]]));
-  return { samples, wallMs: first.wallMs + second.wallMs, runs: first.runs + second.runs };
-}

@@ -1,22 +1,40 @@
 // A warm instance on its own, as a Lambda's is: a process holding the app and its index and none of the benchmark's
 // data (the benchmark process holds the generated events and their documents, hundreds of MB at 100k, for the baselines).
-// bench/warm.ts spawns it; it times the queries through the app, then the service without HTTP, the manifest read
-// and the engine alone, and prints one line: WARM_RESULT {json}.
+// bench/warm.ts (WarmProcess) forks it and drives it: a warm-up, then timed rounds through the app one at a time (taking
+// turns with FTS5's process), then the breakdown: the service without HTTP, the manifest read and the engine alone.
 import { createApp } from '../lib/app';
 import { loadConfig } from '../lib/config';
 import { createDynamoClient } from '../lib/dynamo-client';
 import { SearchQuery } from '../lib/search/search-schema';
 import { SearchService } from '../lib/search/search-service';
 import { ShardStore } from '../lib/search/shard-store';
-import { ordered, summarizeAll, timeCases, type OrderedTimings } from './latency';
+import { ordered, summarizeAll, timeCases, timeRound, type OrderedTimings, type Round, type Summary } from './latency';
 import { DynamoMeter, totalOf } from './meter';
 import { boundsOf, LoadedIndex, searchPath, searchThroughApi } from './ours';
-import type { WarmQuery, WarmResult } from './warm';
+import type { WarmQuery } from './warm';
+
+/** Messages the parent sends. */
+export type WarmRequest = { type: 'warmUp'; ms: number } | { type: 'round' } | { type: 'breakdown'; rounds: number } | { type: 'stop' };
+
+/** Where the time of a warm search goes, and what it reads. */
+export interface WarmBreakdown {
+  service: OrderedTimings;
+  engine: OrderedTimings;
+  manifestGetItem: Summary;
+  /** DynamoDB reads per search through the app (the manifest, now and then). */
+  readsPerSearch: { requests: number; bytes: number; rcu: number };
+}
+
+/** Messages the child sends. */
+export type WarmReply =
+  | { type: 'ready' }
+  | { type: 'warmedUp'; passes: number; ms: number }
+  | { type: 'round'; round: Round }
+  | { type: 'breakdown'; breakdown: WarmBreakdown };
 
 const config = loadConfig();
 const timeline = process.env.WARM_TIMELINE ?? 'bench';
 const queries = JSON.parse(process.env.WARM_QUERIES ?? '[]') as WarmQuery[];
-const rounds = Number(process.env.WARM_ROUNDS ?? 5);
 const client = createDynamoClient(config);
 const store = new ShardStore(client, config.INDEX_TABLE_NAME);
 const cases = queries.map((_, i) => i);
@@ -24,25 +42,21 @@ const cases = queries.map((_, i) => i);
 const app = createApp({ config, client });
 const meter = new DynamoMeter().attach(client);
 const paths = queries.map((query) => searchPath(timeline, query));
-const warmUp = await warmUpApp(Number(process.env.WARM_UP_MS ?? 0));
-const appTimings = ordered(await timeCases(cases, rounds, (i) => searchThroughApi(app, paths[i]!)));
-const reads = totalOf(meter.snapshot());
-const searches = (warmUp.passes + 1 + rounds) * queries.length;
+let searches = 0;
+const reply = (message: WarmReply) => process.send?.(message);
 
-const service = await timeService();
-const manifest = summarizeAll(await timeCases([timeline], 200, () => store.getManifest(timeline)));
-const engine = await timeEngine();
+process.on('message', async (message: WarmRequest) => {
+  if (message.type === 'stop') process.exit(0);
+  if (message.type === 'warmUp') reply({ type: 'warmedUp', ...(await warmUpApp(message.ms)) });
+  if (message.type === 'round') reply({ type: 'round', round: await timeRound(cases, searchThroughApp) });
+  if (message.type === 'breakdown') reply({ type: 'breakdown', breakdown: await breakdown(message.rounds) });
+});
+reply({ type: 'ready' });
 
-const result: WarmResult = {
-  app: appTimings,
-  service,
-  engine,
-  warmUp,
-  manifestGetItem: manifest,
-  readsPerSearch: { requests: reads.requests / searches, bytes: reads.itemBytesRead / searches, rcu: reads.rcu / searches },
-};
-console.log(`WARM_RESULT ${JSON.stringify(result)}`);
-process.exit(0);
+function searchThroughApp(i: number): Promise<string> {
+  searches += 1;
+  return searchThroughApi(app, paths[i]!);
+}
 
 /**
  * A Lambda that has been warm a while runs optimized code in a heap sized to its work: passes through the app until
@@ -52,19 +66,27 @@ process.exit(0);
 async function warmUpApp(ms: number): Promise<{ passes: number; ms: number }> {
   const started = performance.now();
   let passes = 0;
-  for (; passes < 2 || performance.now() - started < ms; passes += 1) for (const path of paths) await searchThroughApi(app, path);
+  for (; passes < 2 || performance.now() - started < ms; passes += 1) for (const i of cases) await searchThroughApp(i);
   return { passes, ms: performance.now() - started };
 }
 
+async function breakdown(rounds: number): Promise<WarmBreakdown> {
+  const reads = totalOf(meter.snapshot());
+  const readsPerSearch = { requests: reads.requests / searches, bytes: reads.itemBytesRead / searches, rcu: reads.rcu / searches };
+  const service = await timeService(rounds);
+  const manifestGetItem = summarizeAll(await timeCases([timeline], 200, () => store.getManifest(timeline)));
+  return { service, engine: await timeEngine(rounds), manifestGetItem, readsPerSearch };
+}
+
 /** The service without HTTP, with the app's cache budget; a function of its own, so its copy of the index can go before the engine loads one. */
-async function timeService(): Promise<OrderedTimings> {
+async function timeService(rounds: number): Promise<OrderedTimings> {
   const search = new SearchService(store, undefined, { maxCompressedBytes: config.SEARCH_CACHE_MB * 1024 * 1024 });
   const parsed = queries.map((query) => SearchQuery.parse({ q: query.q, limit: '10', ...(query.from ? { from: query.from, to: query.to } : {}) }));
   return ordered(await timeCases(cases, rounds, (i) => search.search(timeline, parsed[i]!)));
 }
 
 /** The engine alone: parse, plan, prune, match, score, top 10, over every shard loaded once. */
-async function timeEngine(): Promise<OrderedTimings> {
+async function timeEngine(rounds: number): Promise<OrderedTimings> {
   const loaded = await LoadedIndex.load(store, timeline);
   const bounds = queries.map((query) => boundsOf(query));
   return ordered(await timeCases(cases, rounds, (i) => loaded.search(queries[i]!.q, bounds[i]!)));

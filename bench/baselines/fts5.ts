@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { IndexedDoc } from '../../lib/search/shard';
-import { runScript } from '../child';
-import { keyedBy, type OrderedTimings, type Timings } from '../latency';
+import { IpcProcess } from '../child';
+import type { Fts5Reply, Fts5Request } from '../fts5-child';
+import type { Round } from '../latency';
 import type { BenchQuery } from '../queries';
 
 /** What every engine answers: the exact number of matches and the ids of the first ten. */
@@ -86,11 +87,27 @@ export class Fts5Baseline {
   }
 }
 
-/** Times the queries over a serialized database (`Fts5Baseline.serialize`, written to `dbPath`) in a process of its own. */
-export async function timeFts5(dbPath: string, queries: readonly BenchQuery[], rounds: number): Promise<Timings<BenchQuery>> {
-  const script = fileURLToPath(new URL('../fts5-child.ts', import.meta.url));
-  const result = await runScript<OrderedTimings>(script, 'FTS5_RESULT', { FTS5_DB: dbPath, FTS5_QUERIES: JSON.stringify(queries), FTS5_ROUNDS: String(rounds) });
-  return keyedBy(queries, result);
+/** The queries over a serialized database (`Fts5Baseline.serialize`, written to `dbPath`), timed in a process of its own a round at a time. */
+export class Fts5Process {
+  private constructor(private readonly ipc: IpcProcess<Fts5Request, Fts5Reply>) {}
+
+  /** Forks the process; resolves once it has loaded the database and run every query once. */
+  static async start(dbPath: string, queries: readonly BenchQuery[]): Promise<Fts5Process> {
+    const script = fileURLToPath(new URL('../fts5-child.ts', import.meta.url));
+    const { process: ipc } = await IpcProcess.fork<Fts5Request, Fts5Reply>(script, { FTS5_DB: dbPath, FTS5_QUERIES: JSON.stringify(queries) });
+    return new Fts5Process(ipc);
+  }
+
+  /** Runs every query once more, timing each. */
+  async round(): Promise<Round> {
+    const reply = await this.ipc.ask({ type: 'round' });
+    if (reply.type !== 'round') throw new Error(`FTS5 process answered ${reply.type}`);
+    return reply.round;
+  }
+
+  stop(): Promise<void> {
+    return this.ipc.stop({ type: 'stop' });
+  }
 }
 
 /** SQLite's version, for the report. */
