@@ -148,7 +148,11 @@ class Tally {
 
 const tally = new Tally();
 
-/** The `limit` most frequent values, ties in value order; only values that can make the cut are sorted by text. */
+/**
+ * The `limit` most frequent values, ties in value order; only values that can make the cut are sorted by text.
+ * Value order is code-unit order, as Elasticsearch orders a terms aggregation's keys (by their bytes): a locale's
+ * collation would cost every cold start loading ICU's collation data, about 8 ms, for a tie-break.
+ */
 function mostFrequent(counted: [id: number, count: number][], limit: number): [string, number][] {
   let kept = counted;
   if (counted.length > limit) {
@@ -157,7 +161,7 @@ function mostFrequent(counted: [id: number, count: number][], limit: number): [s
   }
   return kept
     .map(([id, n]): [string, number] => [numbering.valueOf(id), n])
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0]))
     .slice(0, limit);
 }
 
@@ -195,13 +199,18 @@ export function histogram(groups: readonly MatchedDocs[], range: { fromKey?: str
       }
     }
   }
-  const sorted = [...buckets.values()].sort((a, b) => a.key.localeCompare(b.key));
+  const sorted = [...buckets.values()].sort((a, b) => byCodeUnits(a.key, b.key));
   return {
     interval: chosen,
     buckets: fillGaps(sorted, chosen),
     // A month and its year start together: the shorter period first, whatever order the matches came in.
-    coarse: [...coarse.values()].sort((a, b) => a.key.localeCompare(b.key) || a.end.localeCompare(b.end)),
+    coarse: [...coarse.values()].sort((a, b) => byCodeUnits(a.key, b.key) || byCodeUnits(a.end, b.end)),
   };
+}
+
+// Bucket keys are sort keys, whose order is their code units' (as DynamoDB's is their bytes').
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function chooseInterval(groups: readonly MatchedDocs[], range: { fromKey?: string; toKey?: string }): Interval {

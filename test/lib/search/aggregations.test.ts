@@ -58,6 +58,11 @@ describe('aggregations', () => {
       ]);
     });
 
+    it('orders tied values by their code units, as Elasticsearch orders terms by their bytes', () => {
+      const facets = countFacets([doc('2022', { places: ['ankara', 'Évian', 'Zurich', 'Aden'] })]);
+      expect(facets.places.map((count) => count.value)).toStrictEqual(['Aden', 'Zurich', 'ankara', 'Évian']);
+    });
+
     it('counts tags, places and people separately', () => {
       expect(
         countFacets([
