@@ -8,13 +8,6 @@ import type { WarmBreakdown, WarmReply, WarmRequest } from './warm-child';
 /** What the warm child needs of a query. */
 export type WarmQuery = Pick<BenchQuery, 'q' | 'from' | 'to'>;
 
-/** What a warm instance measured: through the app, then the service alone, the engine alone, a manifest read. */
-export interface WarmResult extends WarmBreakdown {
-  app: OrderedTimings;
-  /** Passes over the queries through the app before it was timed, and how long they took. */
-  warmUp: { passes: number; ms: number };
-}
-
 /** Where the child finds the data, and how big a heap it may use (the 1M index needs more than the default). */
 export interface WarmEnv {
   DYNAMODB_ENDPOINT: string;
