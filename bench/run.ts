@@ -275,21 +275,21 @@ async function main(): Promise<void> {
       }
       // Ours and FTS5 each in a process of its own, timed taking turns a round at a time.
       if (wants('warm') || fts5) await guard('warm', async () => {
-        const ours = wants('warm') ? await WarmProcess.start({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries) : undefined;
-        const sqlite = fts5 ? await Fts5Process.start(fts5.dbPath, queries) : undefined;
+        let ours: WarmProcess | undefined;
+        let sqlite: Fts5Process | undefined;
         try {
+          ours = wants('warm') ? await WarmProcess.start({ ...env, SEARCH_CACHE_MB: config.SEARCH_CACHE_MB }, queries) : undefined;
+          sqlite = fts5 ? await Fts5Process.start(fts5.dbPath, queries) : undefined;
           const warmUp = await ours?.warmUp(WARM_UP_MS);
           const timers = [ours, sqlite].filter((timer) => timer !== undefined);
           log(`warm: timing ${queries.length} queries x ${rounds.warm} rounds (${timers.length > 1 ? 'ours through app.request and FTS5 taking turns, each' : 'each engine'} in a process of its own${warmUp ? `, after ${(warmUp.ms / 1000).toFixed(0)} s of warm-up` : ''})…`);
           const timings = await takeTurns(timers, rounds.warm);
-          const oursTimings = ours ? timings.shift() : undefined;
-          const sqliteTimings = sqlite ? timings.shift() : undefined;
-          if (sqliteTimings) {
-            figures.fts5 = { ...engineFigures(keyedBy(queries, sqliteTimings)), buildMs: fts5!.buildMs, tookTurns: Boolean(ours) };
+          if (sqlite) {
+            figures.fts5 = { ...engineFigures(keyedBy(queries, timings.get(sqlite)!)), buildMs: fts5!.buildMs, tookTurns: Boolean(ours) };
             log(`FTS5: p50 ${figures.fts5.overall.p50.toFixed(2)} ms, p99 ${figures.fts5.overall.p99.toFixed(2)} ms`);
           }
-          if (ours && oursTimings && warmUp) {
-            figures.ours = engineFigures(keyedBy(queries, oursTimings));
+          if (ours && warmUp) {
+            figures.ours = engineFigures(keyedBy(queries, timings.get(ours)!));
             log(`warm ours: p50 ${figures.ours.overall.p50.toFixed(2)} ms, p99 ${figures.ours.overall.p99.toFixed(2)} ms, ${Math.round(figures.ours.throughputPerS)} searches/s sequential`);
             // Then where the time goes: the service without HTTP, the manifest read alone, the engine alone.
             const breakdown = await ours.breakdown(rounds.warm);

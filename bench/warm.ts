@@ -83,7 +83,7 @@ export class WarmProcess implements RoundTimer {
  * Times each process's rounds taking turns, one round each, the first to go changing every round: a machine that
  * slows down or speeds up during the run (this one does, by up to half) moves them all alike, so their ratios hold.
  */
-export async function takeTurns(timers: readonly RoundTimer[], rounds: number): Promise<OrderedTimings[]> {
+export async function takeTurns<T extends RoundTimer>(timers: readonly T[], rounds: number): Promise<Map<T, OrderedTimings>> {
   const timed: Round[][] = timers.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
     for (let turn = 0; turn < timers.length; turn += 1) {
@@ -91,5 +91,5 @@ export async function takeTurns(timers: readonly RoundTimer[], rounds: number): 
       timed[i]!.push(await timers[i]!.round());
     }
   }
-  return timed.map(fromRounds);
+  return new Map(timers.map((timer, i) => [timer, fromRounds(timed[i]!)]));
 }
